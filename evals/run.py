@@ -1,0 +1,197 @@
+"""The eval harness: ask every question of evals/questions.jsonl through the public API,
+score retrieval, citations, answers and abstention, compare with thresholds, write a report.
+
+    rag eval [--llm N] [--out evals/report] [--no-gate]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import tomllib
+from pathlib import Path
+from typing import Any, Sequence
+
+from evals import metrics as M
+from rag.service import RagService
+from rag.settings import PROJECT_ROOT, Settings
+
+EVALS = PROJECT_ROOT / "evals"
+COLLECTION = "eval_seeds"
+
+
+def load_questions(path: Path = EVALS / "questions.jsonl") -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def standalone(item: dict[str, Any]) -> str:
+    """The question with its conversation: the previous question, then this one."""
+    history = item.get("history") or []
+    return f"{history[-1]} {item['question']}" if history else item["question"]
+
+
+def evaluate_item(service: RagService, item: dict[str, Any], use_llm: bool, texts: dict[str, str]) -> dict[str, Any]:
+    question = standalone(item)
+    found = service.retrieve(question, COLLECTION)
+    hit_spans = [(h.source, h.start, h.end) for h in found.hits]
+    evidence_spans = [(e.quote.source, e.quote.start, e.quote.end) for e in found.evidence]
+    t0 = time.perf_counter()
+    answer = service.ask(question, COLLECTION, use_llm=use_llm).to_dict()
+    total_ms = (time.perf_counter() - t0) * 1000
+    gold, facts = item.get("evidence", []), item.get("facts", [])
+    row: dict[str, Any] = {
+        "id": item["id"], "question": item["question"], "lang": item["lang"], "type": item["type"],
+        "answerable": item["answerable"], "llm": use_llm, "mode": answer["mode"],
+        "abstained": answer["abstained"], "answer": answer["answer"], "citations": answer["citations"],
+        "retrieve_ms": answer["timings"].get("retrieve_ms", 0.0), "answer_ms": total_ms,
+        "quote_exact": all(M.quote_exact(c, texts[c["source"]]) for c in answer["citations"]),
+    }
+    if item["answerable"]:
+        gold_sources = item["sources"]
+        row.update({
+            "hit@1": M.article_hit([s for s, _, _ in hit_spans], gold_sources, 1),
+            "hit@3": M.article_hit([s for s, _, _ in hit_spans], gold_sources, 3),
+            "chunk_mrr": M.reciprocal_rank(hit_spans, gold),
+            "evidence_recall": M.span_recall(evidence_spans, gold),
+            "citation_precision": M.citation_precision(answer["citations"], gold),
+            "citation_recall": M.citation_recall(answer["citations"], facts),
+            "fact_coverage": M.fact_coverage(answer["answer"] + " " + " ".join(c["quote"] for c in answer["citations"])
+                                             if not use_llm else answer["answer"], facts),
+        })
+        if use_llm and answer["mode"] == "llm":
+            row["marker_share"] = M.marker_share(answer["answer"], len(answer["citations"]))
+    return row
+
+
+QUALITY = ["hit@1", "hit@3", "chunk_mrr", "evidence_recall", "citation_precision", "citation_recall",
+           "fact_coverage", "quote_exactness", "abstention_precision", "abstention_recall", "marker_share"]
+
+
+def summarise(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    answerable = [r for r in rows if r["answerable"]]
+    answered = [r for r in answerable if not r["abstained"]]
+    precision, recall = M.abstention([r["abstained"] for r in rows], [not r["answerable"] for r in rows])
+    out = {
+        "questions": len(rows),
+        "hit@1": M.mean(r["hit@1"] for r in answerable),
+        "hit@3": M.mean(r["hit@3"] for r in answerable),
+        "chunk_mrr": M.mean(r["chunk_mrr"] for r in answerable),
+        "evidence_recall": M.mean(r["evidence_recall"] for r in answerable),
+        "citation_precision": M.mean(r["citation_precision"] for r in answered),
+        "citation_recall": M.mean(r["citation_recall"] for r in answered),
+        "fact_coverage": M.mean(r["fact_coverage"] for r in answered),
+        "quote_exactness": M.mean(float(r["quote_exact"]) for r in rows),
+        "abstention_precision": precision,
+        "abstention_recall": recall,
+        "false_abstention_rate": M.mean(float(r["abstained"]) for r in answerable),
+        "marker_share": M.mean(r.get("marker_share") for r in rows),
+        "retrieve_ms_p50": M.percentile([r["retrieve_ms"] for r in rows], 50),
+        "retrieve_ms_p95": M.percentile([r["retrieve_ms"] for r in rows], 95),
+        "answer_ms_p50": M.percentile([r["answer_ms"] for r in rows], 50),
+        "answer_ms_p95": M.percentile([r["answer_ms"] for r in rows], 95),
+    }
+    return out
+
+
+def breakdown(rows: Sequence[dict[str, Any]], key: str) -> dict[str, dict[str, Any]]:
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        groups.setdefault(str(r[key]), []).append(r)
+    return {k: summarise(v) for k, v in sorted(groups.items())}
+
+
+def check_thresholds(summary: dict[str, Any], thresholds: dict[str, float]) -> list[str]:
+    """Metrics below their threshold, each as a line saying by how much."""
+    failures = []
+    for metric, floor in thresholds.items():
+        value = summary.get(metric)
+        if value is None:
+            failures.append(f"{metric}: not measured (threshold {floor})")
+        elif value + 1e-9 < floor:
+            failures.append(f"{metric}: {value:.3f} < threshold {floor:.3f} (short by {floor - value:.3f})")
+    return failures
+
+
+def _fmt(v: Any) -> str:
+    return "–" if v is None else (f"{v:.3f}" if isinstance(v, float) else str(v))
+
+
+def write_report(out: Path, report: dict[str, Any]) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    lines = ["# Eval report", "", f"{report['summary']['questions']} questions; LLM answers on {report['llm_questions']}.", ""]
+    lines += ["| metric | ours |", "|---|---|"]
+    lines += [f"| {k} | {_fmt(v)} |" for k, v in report["summary"].items() if k != "questions"]
+    for key in ("by_lang", "by_type"):
+        lines += ["", f"## {key.replace('_', ' ')}", "", "| group | n | hit@3 | MRR | cit. precision | cit. recall | abstained |", "|---|---|---|---|---|---|---|"]
+        for group, s in report[key].items():
+            lines.append(f"| {group} | {s['questions']} | {_fmt(s['hit@3'])} | {_fmt(s['chunk_mrr'])} | "
+                         f"{_fmt(s['citation_precision'])} | {_fmt(s['citation_recall'])} | {_fmt(s['false_abstention_rate'])} |")
+    if report.get("failures"):
+        lines += ["", "## Thresholds missed", ""] + [f"- {f}" for f in report["failures"]]
+    (out / "report.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _chart(out / "report.png", report["summary"])
+
+
+def _chart(path: Path, summary: dict[str, Any]) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = [m for m in QUALITY if summary.get(m) is not None]
+    fig, ax = plt.subplots(figsize=(9, 3.5))
+    ax.bar(names, [summary[m] for m in names], color="#3b6ea8")
+    ax.set_ylim(0, 1.05)
+    ax.set_title("Quality metrics on the seeds' questions")
+    plt.xticks(rotation=35, ha="right")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="rag eval")
+    parser.add_argument("--llm", type=int, default=0, help="also answer N questions with the LLM (a fixed subset)")
+    parser.add_argument("--out", type=Path, default=EVALS / "report")
+    parser.add_argument("--no-gate", action="store_true", help="report only; do not fail on thresholds")
+    args = parser.parse_args(list(argv or []))
+
+    settings = Settings.from_env()
+    service = RagService(settings)
+    service.ingest([PROJECT_ROOT / "seeds"], COLLECTION)
+    texts = {r.source: service.article_text(r.source, COLLECTION) or "" for r in service.articles(COLLECTION)}
+    questions = load_questions()
+    llm_ids = {q["id"] for q in questions[:: max(1, len(questions) // args.llm)][: args.llm]} if args.llm else set()
+    rows = []
+    for i, item in enumerate(questions, 1):
+        rows.append(evaluate_item(service, item, use_llm=False, texts=texts))
+        print(f"\r[{i}/{len(questions)}] retrieval and extractive answers", end="", file=sys.stderr, flush=True)
+    print(file=sys.stderr)
+    llm_rows = []
+    for i, item in enumerate([q for q in questions if q["id"] in llm_ids], 1):
+        llm_rows.append(evaluate_item(service, item, use_llm=True, texts=texts))
+        print(f"\r[{i}/{len(llm_ids)}] LLM answers", end="", file=sys.stderr, flush=True)
+    if llm_ids:
+        print(file=sys.stderr)
+    summary = summarise(rows)
+    if llm_rows:
+        llm_summary = summarise(llm_rows)
+        for key in ("citation_precision", "citation_recall", "fact_coverage", "marker_share", "answer_ms_p50", "answer_ms_p95"):
+            summary[f"llm_{key}"] = llm_summary[key]
+        summary["llm_abstention_recall"] = llm_summary["abstention_recall"]
+        summary["llm_quote_exactness"] = llm_summary["quote_exactness"]
+    thresholds = tomllib.loads((EVALS / "thresholds.toml").read_text(encoding="utf-8"))["seeds"]
+    failures = check_thresholds(summary, thresholds)
+    report = {"summary": summary, "by_lang": breakdown(rows, "lang"), "by_type": breakdown(rows, "type"),
+              "llm_questions": len(llm_rows), "rows": rows + llm_rows, "failures": failures, "thresholds": thresholds}
+    write_report(args.out, report)
+    print((args.out / "report.md").read_text(encoding="utf-8"))
+    service.close()
+    if failures and not args.no_gate:
+        print("eval gate FAILED:\n  " + "\n  ".join(failures), file=sys.stderr)
+        return 1
+    print("eval gate passed" if not failures else "thresholds missed (not gating)", file=sys.stderr)
+    return 0

@@ -1,0 +1,176 @@
+"""Turn evidence into an answer: the prompt, the checks on what the LLM wrote, abstention,
+and the extractive fallback.
+
+The LLM never types a quote. It sees numbered evidence sentences and writes claims that
+point at them with ``[n]``; code keeps only claims whose markers point at evidence that
+supports them, and the citations are the evidence spans themselves.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Callable, Sequence
+
+import numpy as np
+
+from rag.llm.base import Message
+from rag.types import Answer, Citation, Evidence
+
+NO_ANSWER = "NOT IN SOURCES"
+_MARKER = re.compile(r"\[(\d{1,3})\]")
+_ANY_BRACKET_REF = re.compile(r"\[(?:\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
+_CLAIM_SPLIT = re.compile(r"(?<=[.!?…])\s+(?=\S)")
+_MARKERS_AFTER_STOP = re.compile(r"([.!?…])\s*((?:\[\d{1,3}\]\s*)+)")
+_CYRILLIC = re.compile(r"[А-Яа-яІіЇїЄєҐґ]")
+_LATIN = re.compile(r"[A-Za-z]")
+_SOURCES_BLOCK = re.compile(r"\n\s*(sources|джерела|references|цитати|quotes)\s*:.*", re.IGNORECASE | re.DOTALL)
+
+
+def language(text: str) -> str:
+    """"uk" when the text is mostly Cyrillic, else "en"."""
+    cyr, lat = len(_CYRILLIC.findall(text)), len(_LATIN.findall(text))
+    return "uk" if cyr > lat else "en"
+
+
+@lru_cache(maxsize=1)
+def glossary() -> dict[str, str]:
+    text = resources.files("rag.data").joinpath("glossary.tsv").read_text(encoding="utf-8")
+    pairs = (line.split("\t", 1) for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    return {k.strip(): v.strip() for k, v in pairs}
+
+
+def glossary_for(texts: Sequence[str]) -> dict[str, str]:
+    """Abbreviations of the glossary that occur (as words) in ``texts``."""
+    joined = " ".join(texts)
+    return {k: v for k, v in glossary().items() if re.search(rf"(?<!\w){re.escape(k)}(?!\w)", joined)}
+
+
+def build_messages(question: str, evidence: Sequence[Evidence], lang: str) -> list[Message]:
+    """A short prompt: time to first token on a CPU grows with every token here."""
+    target = "Ukrainian" if lang == "uk" else "English"
+    system = (
+        "You answer questions about news articles using only the numbered passages. "
+        f"Write at most three short sentences in {target}. End each sentence with the number of the "
+        "passage that supports it, like [1] or [2][3]. Do not quote; restate. "
+        f"If the passages do not answer the question, reply only: {NO_ANSWER}"
+    )
+    lines = [f"[{i}] {e.quote.text}" for i, e in enumerate(evidence, 1)]
+    terms = glossary_for([e.quote.text for e in evidence]) if lang == "en" else {}
+    note = ("\nAbbreviations: " + "; ".join(f"{k} = {v}" for k, v in terms.items())) if terms else ""
+    user = "Passages:\n" + "\n".join(lines) + note + f"\n\nQuestion: {question}"
+    return [Message("system", system), Message("user", user)]
+
+
+@dataclass(frozen=True)
+class Claim:
+    text: str  # without markers
+    markers: tuple[int, ...]  # 1-based evidence numbers, valid ones only
+
+
+def said_no_answer(raw: str) -> bool:
+    return NO_ANSWER.lower() in raw.lower()[: len(NO_ANSWER) + 20]
+
+
+def parse_claims(raw: str, n_evidence: int) -> list[Claim]:
+    """Sentences of the LLM's answer with their valid markers.
+
+    Markers outside ``1..n_evidence`` are dropped; sentences left with none are dropped,
+    since nothing would back them; "Sources:" blocks the model adds are cut.
+
+    >>> parse_claims("They met in Kyiv [1]. Also [7] nonsense. Air defence [2][3]. Fortifications. [2]", 2)
+    [Claim(text='They met in Kyiv.', markers=(1,)), Claim(text='Air defence.', markers=(2,)), Claim(text='Fortifications.', markers=(2,))]
+    """
+    raw = _SOURCES_BLOCK.sub("", raw.strip())
+    raw = _ANY_BRACKET_REF.sub(lambda m: "".join(f"[{n.strip()}]" for n in re.split(r"[,;]", m.group(0)[1:-1])), raw)
+    raw = _MARKERS_AFTER_STOP.sub(lambda m: m.group(2).replace(" ", "") + m.group(1) + " ", raw).strip()
+    claims = []
+    for piece in _CLAIM_SPLIT.split(raw):
+        markers_in = [int(m) for m in _MARKER.findall(piece)]
+        text = _MARKER.sub("", piece)
+        text = re.sub(r"\s+([.,;:!?])", r"\1", " ".join(text.split())).strip()
+        markers = tuple(dict.fromkeys(m for m in markers_in if 1 <= m <= n_evidence))
+        if not text.strip(" .") or not markers:
+            continue
+        if not text.endswith((".", "!", "?", "…")):
+            text += "."
+        claims.append(Claim(text=text, markers=markers))
+    return claims
+
+
+def check_support(claims: Sequence[Claim], claim_vectors: np.ndarray, evidence_vectors: np.ndarray,
+                  floor: float, margin: float) -> list[Claim]:
+    """Keep each claim's markers that point at evidence close to the claim.
+
+    A marker survives when its evidence is within ``margin`` of the claim's best-matching
+    evidence and above ``floor``; a claim left with none is re-pointed at its best match
+    if that clears ``floor``, otherwise dropped. Small models misattribute; this catches it.
+    """
+    kept = []
+    for claim, vector in zip(claims, claim_vectors):
+        sims = evidence_vectors @ vector
+        best = int(np.argmax(sims))
+        good = tuple(m for m in claim.markers if sims[m - 1] >= max(floor, sims[best] - margin))
+        if not good and sims[best] >= floor:
+            good = (best + 1,)
+        if good:
+            kept.append(Claim(claim.text, good))
+    return kept
+
+
+def renumber(claims: Sequence[Claim], evidence: Sequence[Evidence]) -> tuple[str, list[Citation]]:
+    """Answer text with markers renumbered 1..m in order of first use, and its citations."""
+    order: dict[int, int] = {}
+    parts = []
+    for claim in claims:
+        for m in claim.markers:
+            order.setdefault(m, len(order) + 1)
+        marks = "".join(f"[{order[m]}]" for m in claim.markers)
+        parts.append(f"{claim.text[:-1]} {marks}{claim.text[-1]}" if claim.text[-1] in ".!?…" else f"{claim.text} {marks}")
+    citations = [_citation(n, evidence[m - 1]) for m, n in sorted(order.items(), key=lambda kv: kv[1])]
+    return " ".join(parts), citations
+
+
+def _citation(n: int, e: Evidence) -> Citation:
+    return Citation(n=n, source=e.quote.source, title=e.title, quote=e.quote.text,
+                    start=e.quote.start, end=e.quote.end, score=e.score)
+
+
+def extractive(question: str, evidence: Sequence[Evidence], timings: dict[str, float], notice: str = "",
+               k: int = 3, margin: float = 0.05) -> Answer:
+    """The best evidence sentences themselves, each cited: the answer without an LLM.
+    Sentences after the first are kept only within ``margin`` of its score."""
+    chosen = [e for e in evidence[:k] if e.score >= evidence[0].score - margin] if evidence else []
+    citations = [_citation(i, e) for i, e in enumerate(chosen, 1)]
+    text = " ".join(f"«{c.quote}» [{c.n}]" for c in citations)
+    return Answer(question=question, text=text, abstained=False, citations=tuple(citations),
+                  timings=timings, mode="extractive", notice=notice)
+
+
+def abstain(question: str, reason: str, related: Sequence[Evidence], timings: dict[str, float]) -> Answer:
+    lang = language(question)
+    if lang == "uk":
+        text = "У статтях немає відповіді на це питання" + (f" ({reason})." if reason else ".")
+    else:
+        text = "The articles don't say" + (f": {reason}." if reason else ".")
+    return Answer(question=question, text=text, abstained=True, citations=(), timings=timings, mode="abstain",
+                  notice=reason, related=tuple(_citation(i, e) for i, e in enumerate(related[:3], 1)))
+
+
+def compose(question: str, raw: str, evidence: Sequence[Evidence], timings: dict[str, float],
+            embed_claims: Callable[[Sequence[str]], np.ndarray], evidence_vectors: np.ndarray,
+            floor: float = 0.35, margin: float = 0.08) -> Answer:
+    """The final answer from the LLM's raw text: abstain if it says so, keep supported
+    claims, and fall back to the extractive answer if none survive."""
+    if said_no_answer(raw):
+        return abstain(question, "the language model found no answer in the closest passages", evidence, timings)
+    claims = parse_claims(raw, len(evidence))
+    if claims:
+        claims = check_support(claims, embed_claims([c.text for c in claims]), evidence_vectors, floor, margin)
+    if not claims:
+        return extractive(question, evidence, timings,
+                          notice="the language model's answer had no claim backed by a passage; showing the passages")
+    text, citations = renumber(claims, evidence)
+    return Answer(question=question, text=text, abstained=False, citations=tuple(citations), timings=timings, mode="llm")

@@ -1,0 +1,160 @@
+"""Does the evidence mention what the question is about?
+
+Similarity scores alone cannot tell "What did Umerov discuss with Austin?" from "What
+did Umerov discuss with the French minister?": both land on Umerov's articles. A
+question's names (people, places, organisations, models like F-16) must be present in
+the evidence, across scripts: names are compared by their consonant skeleton after
+transliteration, countries and demonyms through a small bilingual gazetteer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Iterable
+
+_TOKEN = re.compile(r"[\w’'-]+", re.UNICODE)
+_UK_TO_LATIN = {
+    "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": "ie", "ж": "zh", "з": "z",
+    "и": "y", "і": "i", "ї": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p",
+    "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "h", "ц": "ts", "ч": "ch", "ш": "sh",
+    "щ": "shch", "ь": "", "ю": "iu", "я": "ia", "ы": "y", "э": "e", "ъ": "", "ё": "io", "’": "", "'": "",
+}
+# folds that make English and Ukrainian spellings of one name meet ("Kishida"/"Кісіда")
+_LATIN_FOLD = (("shch", "s"), ("sh", "s"), ("zh", "z"), ("ch", "k"), ("kh", "h"), ("ts", "s"), ("ph", "f"),
+               ("th", "t"), ("ck", "k"), ("w", "v"), ("g", "h"), ("q", "k"), ("x", "ks"), ("c", "k"))
+_VOWELS = set("aeiouyj")
+# capitalised words that start questions or sentences and name nothing
+_NOT_NAMES = frozenset(
+    """what who whom whose which when where why how did does do is are was were can could would should will
+    has have had tell list give name according in on at for and or the a an of about after before during
+    i me my we our you your they their he she it its this that these those
+    prime minister ministers secretary general assistant president deputy chief head defence defense foreign
+    state department ministry army forces armed air command national security council parliament congress
+    senate government house office agency spokesman spokesperson ambassador envoy commander mr mrs ms dr
+    що хто кого кому коли де чому як чи які яка який яке якої яких скільки про після перед під у в на та і
+    з із зі до за від для розкажи назви опиши поясни а але він вона вони""".split()
+)
+
+
+@dataclass(frozen=True)
+class Entity:
+    text: str
+    kind: str  # "name", "acronym", "code" (letters with digits, years)
+
+
+def to_latin(word: str) -> str:
+    return "".join(_UK_TO_LATIN.get(ch, ch) for ch in word.lower())
+
+
+def skeleton(word: str) -> str:
+    """Consonant skeleton of a word in either script: transliterated, folded, vowels and
+    repeats removed. "Austin" and "Остіном" give "stn" and "stnm".
+
+    >>> skeleton("Austin"), skeleton("Остіном"), skeleton("Washington"), skeleton("Вашингтоні")
+    ('stn', 'stnm', 'vsnhtn', 'vsnhtn')
+    """
+    latin = to_latin(word)
+    for a, b in _LATIN_FOLD:
+        latin = latin.replace(a, b)
+    out: list[str] = []
+    for ch in latin:
+        if not ch.isalpha() or ch in _VOWELS:
+            continue
+        if out and out[-1] == ch:
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
+def question_entities(question: str) -> list[Entity]:
+    """Names, acronyms and codes in a question (capitalised words, all-caps words, words
+    with digits). Question words and titles ("Prime Minister") are skipped; a run of
+    capitalised words ("Lloyd Austin", "United States") is one entity.
+
+    >>> [e.text for e in question_entities("What did Prime Minister Fumio Kishida tell Japan's F-16 pilots?")]
+    ['Fumio Kishida', 'Japan', 'F-16']
+    """
+    entities: list[Entity] = []
+    previous_end = -10
+    for match in _TOKEN.finditer(question):
+        word = re.sub(r"[’']s$", "", match.group(0)).strip("-’'")
+        if not word:
+            continue
+        if any(ch.isdigit() for ch in word):
+            if any(ch.isalpha() for ch in word) or (len(word) == 4 and word.isdigit()):
+                entities.append(Entity(word, "code"))
+            continue
+        if word.lower() in _NOT_NAMES:
+            continue
+        if len(word) >= 2 and word.isupper():
+            entities.append(Entity(word, "acronym"))
+        elif word[0].isupper() and len(word) >= 3:
+            adjacent = question[previous_end : match.start()].strip() == ""
+            if adjacent and entities and entities[-1].kind == "name":
+                entities[-1] = Entity(entities[-1].text + " " + word, "name")
+            else:
+                entities.append(Entity(word, "name"))
+            previous_end = match.end()
+    return entities
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> dict[str, tuple[str, ...]]:
+    """Lower-case word -> stems that mark the same country, people or organisation in text."""
+    table: dict[str, tuple[str, ...]] = {}
+    text = resources.files("rag.data").joinpath("gazetteer.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        words, stems = line.split("\t")
+        stem_list = tuple(s.strip().lower() for s in stems.split(",") if s.strip())
+        for word in words.split(","):
+            table[word.strip().lower()] = stem_list
+    return table
+
+
+def _words(texts: Iterable[str]) -> list[str]:
+    return [w.strip("-’'") for t in texts for w in _TOKEN.findall(t)]
+
+
+def _normal_code(word: str) -> str:
+    return re.sub(r"[^0-9a-zа-яіїєґ]", "", word.lower())
+
+
+def _same_name(a: str, b: str) -> bool:
+    """Skeletons that agree but for an inflected ending (a case suffix adds one or two consonants)."""
+    if len(a) < 2 or len(b) < 2:
+        return False
+    shorter, longer = sorted((a, b), key=len)
+    if not longer.startswith(shorter[: max(2, len(shorter) - 1)]):
+        return False
+    return len(longer) - len(shorter) <= 2 and (longer.startswith(shorter) or len(shorter) >= 4)
+
+
+def is_mentioned(entity: Entity, texts: Iterable[str]) -> bool:
+    """True when the entity appears in ``texts`` in any script or inflection; a run of
+    names counts as mentioned when its last word (a surname, "States") is."""
+    texts = list(texts)
+    lowered = " ".join(texts).lower()
+    key = entity.text.lower()
+    stems = gazetteer().get(key)
+    if stems:
+        return any(s in lowered for s in stems)
+    if " " in entity.text:
+        return is_mentioned(Entity(entity.text.split()[-1], entity.kind), texts)
+    if entity.kind == "code":
+        code = _normal_code(entity.text)
+        return any(code == _normal_code(w) or (code in _normal_code(w) and not code.isdigit()) for w in _words(texts))
+    if key in lowered:
+        return True
+    target = skeleton(entity.text)
+    return any(_same_name(target, skeleton(w)) for w in _words(texts) if w[:1].isupper())
+
+
+def missing_entities(question: str, texts: Iterable[str]) -> list[str]:
+    """The question's entities that the texts never mention."""
+    texts = list(texts)
+    return [e.text for e in question_entities(question) if not is_mentioned(e, texts)]

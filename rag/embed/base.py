@@ -1,0 +1,39 @@
+"""The interface every dense encoder implements."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Sequence
+
+import numpy as np
+
+
+class Embedder(ABC):
+    """Turns queries and documents into L2-normalised float32 vectors.
+
+    ``id`` names the model and its prompts; a collection records it so that a query is
+    never compared against vectors another model made.
+    """
+
+    id: str
+    dim: int
+
+    @abstractmethod
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """One row per query."""
+
+    @abstractmethod
+    def embed_documents(self, texts: Sequence[str], titles: Sequence[str] | None = None) -> np.ndarray:
+        """One row per passage; ``titles`` give context where the model takes it."""
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.embed_queries([text])[0]
+
+
+def normalise(matrix: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length (zero rows left as they are)."""
+    matrix = np.asarray(matrix, dtype=np.float32)
+    if matrix.ndim == 1:
+        matrix = matrix[None, :]
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.where(norms == 0, 1, norms)

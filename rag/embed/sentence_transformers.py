@@ -1,0 +1,56 @@
+"""Any sentence-transformers model; EmbeddingGemma with the prompts it was trained with."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from rag.embed.base import Embedder, normalise
+
+# EmbeddingGemma's retrieval prompts (model card); without them its quality drops sharply.
+GEMMA_QUERY_PROMPT = "task: search result | query: "
+GEMMA_DOCUMENT_PROMPT = "title: {title} | text: "
+
+
+class SentenceTransformerEmbedder(Embedder):
+    def __init__(
+        self,
+        model: str | Path,
+        name: str,
+        query_prompt: str = "",
+        document_prompt: str = "",
+        batch_size: int = 16,
+        max_seq_length: int = 512,
+    ) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        from sentence_transformers import SentenceTransformer
+
+        self._model = SentenceTransformer(str(model), device="cpu", trust_remote_code=False)
+        self._model.max_seq_length = min(max_seq_length, self._model.max_seq_length or max_seq_length)
+        self._query_prompt = query_prompt
+        self._document_prompt = document_prompt
+        self._batch = batch_size
+        self.dim = int(self._model.get_embedding_dimension())
+        self.id = f"st:{name}"
+
+    def _encode(self, texts: Sequence[str]) -> np.ndarray:
+        vectors = self._model.encode(
+            list(texts), batch_size=self._batch, normalize_embeddings=True,
+            convert_to_numpy=True, show_progress_bar=False,
+        )
+        return normalise(vectors).reshape(len(texts), self.dim)
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode([self._query_prompt + t for t in texts])
+
+    def embed_documents(self, texts: Sequence[str], titles: Sequence[str] | None = None) -> np.ndarray:
+        if "{title}" in self._document_prompt:
+            titles = titles or ["none"] * len(texts)
+            prompts = [self._document_prompt.format(title=(t or "none").replace("|", " ")) for t in titles]
+        else:
+            prompts = [self._document_prompt] * len(texts)
+        return self._encode([p + t for p, t in zip(prompts, texts)])

@@ -1,0 +1,67 @@
+"""From retrieved chunks to evidence: body sentences ranked against the question.
+
+Every candidate is an exact span of its source, turned into a ``Quote`` by
+``make_quote``; nothing here edits text.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Sequence
+
+import numpy as np
+
+from rag.embed.base import Embedder
+from rag.types import Evidence, Hit, make_quote
+
+
+class SentenceVectors:
+    """Document-side vectors of sentences, cached by text (sentences recur across chunks)."""
+
+    def __init__(self, embedder: Embedder, capacity: int = 20000) -> None:
+        self._embedder = embedder
+        self._cache: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._capacity = capacity
+
+    def get(self, texts: Sequence[str], titles: Sequence[str]) -> np.ndarray:
+        keys = list(zip(texts, titles))
+        missing = [k for k in dict.fromkeys(keys) if k not in self._cache]
+        if missing:
+            vectors = self._embedder.embed_documents([k[0] for k in missing], [k[1] for k in missing])
+            for key, vector in zip(missing, vectors):
+                self._cache[key] = vector
+            while len(self._cache) > self._capacity:
+                self._cache.popitem(last=False)
+        for key in keys:
+            self._cache.move_to_end(key)
+        return np.stack([self._cache[k] for k in keys]) if keys else np.zeros((0, 1), np.float32)
+
+
+def select_evidence(query_vector: np.ndarray, hits: Sequence[Hit], vectors: SentenceVectors, k: int,
+                    chunk_weight: float = 0.1) -> list[Evidence]:
+    """The ``k`` sentences of ``hits`` most similar to the question.
+
+    Score = cosine(question, sentence) + ``chunk_weight`` x the reciprocal rank of the best
+    chunk holding the sentence, so that retrieval's fused view breaks near-ties.
+    """
+    seen: dict[tuple[str, int, int], tuple[Hit, int]] = {}
+    for rank, hit in enumerate(hits):
+        for span in hit.sentences:
+            key = (hit.source, span.start, span.end)
+            if key not in seen:
+                seen[key] = (hit, rank)
+    if not seen:
+        return []
+    items = list(seen.items())
+    texts = [hit.text[key[1] - hit.start : key[2] - hit.start] for key, (hit, _) in items]
+    matrix = vectors.get(texts, [hit.title for _, (hit, _) in items])
+    cosine = matrix @ np.asarray(query_vector, dtype=np.float32)
+    scored = []
+    for (key, (hit, rank)), cos in zip(items, cosine):
+        scored.append((float(cos) + chunk_weight / (rank + 1), float(cos), key, hit, rank))
+    scored.sort(key=lambda x: -x[0])
+    out = []
+    for score, cos, (source, start, end), hit, rank in scored[:k]:
+        quote = make_quote(source, hit.text, start, end, text_start=hit.start)
+        out.append(Evidence(quote=quote, title=hit.title, score=cos, meta={"rank_score": score, "chunk_rank": rank}))
+    return out

@@ -1,0 +1,1 @@
+"""Files to articles to chunks: read, clean, split into sentences, chunk, describe."""

@@ -1,0 +1,223 @@
+"""The public API of the product: what the CLI, the UI and the evals call.
+
+Models are loaded once per process, on first use, and shared by every call.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator, Sequence, Union
+
+from rag import answer as answering
+from rag import retrieve
+from rag.coverage import missing_entities
+from rag.embed import Embedder, create_embedder
+from rag.errors import InputError, LLMError, RagError, StoreError
+from rag.evidence import SentenceVectors, select_evidence
+from rag.indexer import FileResult, index_files, source_names
+from rag.ingest.reader import find_files
+from rag.llm import ChatModel, create_llm
+from rag.settings import Settings
+from rag.store import ArticleRecord, Store, open_client
+from rag.types import Answer, Evidence, Hit
+
+MAX_QUESTION_CHARS = 1000
+
+
+@dataclass(frozen=True)
+class Status:
+    text: str
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+
+
+@dataclass(frozen=True)
+class Done:
+    answer: Answer
+
+
+Event = Union[Status, Token, Done]
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    question: str
+    hits: list[Hit]
+    evidence: list[Evidence]
+    retrieve_ms: float
+
+
+def clean_question(question: str) -> str:
+    """Control characters out, whitespace collapsed; an ``InputError`` for what is not a question."""
+    text = "".join(" " if unicodedata.category(ch).startswith("C") else ch for ch in question or "")
+    text = " ".join(text.split())
+    if not text:
+        raise InputError("the question is empty")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise InputError(f"the question is {len(text)} characters long; ask in at most {MAX_QUESTION_CHARS}")
+    if not any(ch.isalnum() for ch in text):
+        raise InputError("the question has no words in it")
+    return text
+
+
+class RagService:
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings.from_env()
+        self._client = None
+        self._embedder: Embedder | None = None
+        self._vectors: SentenceVectors | None = None
+        self._llm: ChatModel | None = None
+        self._llm_error: str | None = None
+        self._llm_loaded = False
+        self._lock = threading.RLock()
+
+    # ---- shared resources ------------------------------------------------------------
+    @property
+    def client(self):
+        with self._lock:
+            if self._client is None:
+                self._client = open_client(self.settings)
+            return self._client
+
+    @property
+    def embedder(self) -> Embedder:
+        with self._lock:
+            if self._embedder is None:
+                self._embedder = create_embedder(self.settings)
+                self._vectors = SentenceVectors(self._embedder)
+            return self._embedder
+
+    def llm(self) -> ChatModel | None:
+        """The configured LLM, or None (then ``llm_status`` says why)."""
+        with self._lock:
+            if not self._llm_loaded:
+                self._llm_loaded = True
+                try:
+                    self._llm = create_llm(self.settings)
+                    if self._llm is None:
+                        self._llm_error = "no language model is configured (RAG_LLM=none)"
+                except RagError as exc:
+                    self._llm_error = str(exc)
+            return self._llm
+
+    def llm_status(self) -> str:
+        llm = self.llm()
+        return llm.name if llm else f"unavailable: {self._llm_error}"
+
+    def store(self, collection: str | None = None) -> Store:
+        return Store(self.client, collection or self.settings.collection)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._client is not None:
+                self._client.close()
+                self._client = None
+
+    # ---- corpus -------------------------------------------------------------------------
+    def ingest(self, paths: Sequence[Path], collection: str | None = None,
+               on_result: Callable[[FileResult], None] | None = None, rebuild: bool = False,
+               on_start: Callable[[int], None] | None = None) -> list[FileResult]:
+        """Add files and folders to a collection; unchanged files are skipped, changed ones replaced."""
+        files = list(find_files([Path(p) for p in paths]))
+        if on_start:
+            on_start(len(files))
+        store = self.store(collection)
+        if rebuild:
+            store.drop()
+        store.ensure(self.embedder.id, self.embedder.dim)
+        return index_files(files, store, self.embedder, self.settings, on_result, source_names(files))
+
+    def ingest_named(self, files: Sequence[tuple[Path, str]], collection: str | None = None,
+                     on_result: Callable[[FileResult], None] | None = None) -> list[FileResult]:
+        """Ingest files under given source names (uploads, whose temporary paths mean nothing)."""
+        store = self.store(collection)
+        store.ensure(self.embedder.id, self.embedder.dim)
+        return index_files([p for p, _ in files], store, self.embedder, self.settings, on_result,
+                           [n for _, n in files])
+
+    def articles(self, collection: str | None = None) -> list[ArticleRecord]:
+        return self.store(collection).articles()
+
+    def article_text(self, source: str, collection: str | None = None) -> str | None:
+        return self.store(collection).article_text(source)
+
+    def remove(self, source: str, collection: str | None = None) -> bool:
+        return self.store(collection).remove_article(source)
+
+    # ---- questions ------------------------------------------------------------------------
+    def ask(self, question: str, collection: str | None = None, use_llm: bool = True) -> Answer:
+        final = None
+        for event in self.ask_stream(question, collection, use_llm):
+            if isinstance(event, Done):
+                final = event.answer
+        assert final is not None
+        return final
+
+    def retrieve(self, question: str, collection: str | None = None) -> Retrieval:
+        """The chunks found for a question and the evidence sentences chosen from them."""
+        question = clean_question(question)
+        store = self._ready_store(collection)
+        t0 = time.perf_counter()
+        query_vector = self.embedder.embed_query(question)
+        hits = retrieve.search(question, query_vector, store, self.settings)
+        assert self._vectors is not None
+        evidence = select_evidence(query_vector, hits, self._vectors, self.settings.evidence_k)
+        return Retrieval(question, hits, evidence, (time.perf_counter() - t0) * 1000)
+
+    def ask_stream(self, question: str, collection: str | None = None, use_llm: bool = True) -> Iterator[Event]:
+        """Status lines, generated tokens, then the checked answer."""
+        question = clean_question(question)
+        yield Status(f"searching {collection or self.settings.collection}")
+        found = self.retrieve(question, collection)
+        hits, evidence = found.hits, found.evidence
+        timings: dict[str, float] = {"retrieve_ms": found.retrieve_ms, "generate_ms": 0.0}
+        if not evidence or evidence[0].score < self.settings.min_evidence_score:
+            yield Done(answering.abstain(question, "no passage is close enough to the question", evidence, timings))
+            return
+        missing = missing_entities(question, self.store(collection).bodies(h.source for h in hits).values())
+        if missing:
+            yield Done(answering.abstain(question, "no article found mentions " + ", ".join(missing), evidence, timings))
+            return
+        sources = len({e.quote.source for e in evidence})
+        yield Status(f"found {len(evidence)} passages in {sources} article{'s' if sources != 1 else ''}")
+        llm = self.llm() if use_llm else None
+        if llm is None:
+            notice = "" if not use_llm else f"extractive answer: the language model is {self.llm_status()}"
+            yield Done(answering.extractive(question, evidence, timings, notice, *self._extractive_args()))
+            return
+        yield Status(f"writing the answer with {llm.name}")
+        messages = answering.build_messages(question, evidence, answering.language(question))
+        t1 = time.perf_counter()
+        pieces: list[str] = []
+        try:
+            for piece in llm.stream(messages, self.settings.llm_max_tokens, self.settings.llm_timeout_s):
+                if not pieces:
+                    timings["first_token_ms"] = (time.perf_counter() - t1) * 1000
+                pieces.append(piece)
+                yield Token(piece)
+        except LLMError as exc:
+            timings["generate_ms"] = (time.perf_counter() - t1) * 1000
+            yield Done(answering.extractive(question, evidence, timings, f"extractive answer: {exc}",
+                                                  *self._extractive_args()))
+            return
+        timings["generate_ms"] = (time.perf_counter() - t1) * 1000
+        evidence_vectors = self._vectors.get([e.quote.text for e in evidence], [e.title for e in evidence])
+        yield Done(answering.compose(question, "".join(pieces), evidence, timings,
+                                     self.embedder.embed_queries, evidence_vectors))
+
+    def _extractive_args(self) -> tuple[int, float]:
+        return self.settings.extractive_max, self.settings.extractive_margin
+
+    def _ready_store(self, collection: str | None) -> Store:
+        store = self.store(collection)
+        if not store.exists() or store.count_chunks() == 0:
+            raise StoreError(f"collection {store.name!r} is empty: add articles with `rag ingest PATH --collection {store.name}`")
+        store.check_embedder(self.embedder.id)
+        return store

