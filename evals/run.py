@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from evals import metrics as M
+from rag.followup import standalone_question
 from rag.service import RagService
 from rag.settings import PROJECT_ROOT, Settings
 
@@ -27,9 +28,8 @@ def load_questions(path: Path = EVALS / "questions.jsonl") -> list[dict[str, Any
 
 
 def standalone(item: dict[str, Any]) -> str:
-    """The question with its conversation: the previous question, then this one."""
-    history = item.get("history") or []
-    return f"{history[-1]} {item['question']}" if history else item["question"]
+    """The question as the chat would ask it, given the item's history."""
+    return standalone_question(item.get("history") or [], item["question"])
 
 
 def evaluate_item(service: RagService, item: dict[str, Any], use_llm: bool, texts: dict[str, str]) -> dict[str, Any]:

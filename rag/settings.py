@@ -47,10 +47,10 @@ class Settings:
     prefetch_k: int = 30
     fusion: str = "rrf"  # "rrf" or "dbsf"
     sparse: bool = True
-    evidence_k: int = 5
+    evidence_k: int = 6
     min_evidence_score: float = 0.30
     extractive_max: int = 3
-    extractive_margin: float = 0.05
+    extractive_margin: float = 0.0
 
     # LLM: "local" (bundled GGUF via llama.cpp), "none", or an OpenAI-compatible / Ollama endpoint
     llm: str = "local"

@@ -25,16 +25,18 @@ def content_hash(text: str) -> str:
 def parse_article(document: Document) -> Article:
     """Clean a document down to its article: title, body sentences (exact spans), metadata."""
     body = find_body(document.text)
-    sentences = split_sentences(document.text, body.lines)
-    if not sentences:
+    body_sentences = split_sentences(document.text, body.lines)
+    if not body_sentences:
         raise InputError(f"{document.source}: no article text found (only page furniture or empty)")
+    # the headline is the article's own text: it is searchable and quotable like a sentence
+    sentences = ([body.title] if body.title is not None else []) + body_sentences
     text = document.text
     if body.title is not None:
         title = text[body.title.start : body.title.end]
     else:
-        first = text[sentences[0].start : sentences[0].end]
+        first = text[body_sentences[0].start : body_sentences[0].end]
         title = first if len(first) <= TITLE_FALLBACK_CHARS else first[:TITLE_FALLBACK_CHARS].rsplit(" ", 1)[0] + " …"
-    sentence_texts = [text[s.start : s.end] for s in sentences]
+    sentence_texts = [text[s.start : s.end] for s in body_sentences]
     body_text = " ".join(sentence_texts)
     return Article(
         document=document,

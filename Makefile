@@ -1,0 +1,36 @@
+# The two commands of the README: `make run` and `make test`.
+.PHONY: run test setup models ingest serve eval bench clean
+
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export GRADIO_ANALYTICS_ENABLED := False
+export TOKENIZERS_PARALLELISM := false
+
+run: setup ingest serve
+
+setup:
+	@bash scripts/setup.sh
+
+models:
+	@.venv/bin/rag models fetch
+
+ingest:
+	@.venv/bin/rag ingest seeds
+
+serve:
+	@.venv/bin/rag serve
+
+test:
+	@WITH_BROWSER=1 bash scripts/setup.sh
+	@.venv/bin/python -m pytest -q -ra
+	@.venv/bin/rag eval --llm $${RAG_EVAL_LLM:-6}
+
+eval: setup
+	@.venv/bin/rag eval --llm $${RAG_EVAL_LLM:-6}
+
+bench: setup
+	@.venv/bin/python -m bench.ingest
+	@.venv/bin/python -m bench.retrieval
+
+clean:
+	rm -rf .rag/qdrant evals/report tests/output

@@ -1,0 +1,47 @@
+"""The real local LLM (Qwen2.5-Coder-1.5B GGUF through llama.cpp), end to end."""
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.slow, pytest.mark.llm]
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+
+@pytest.fixture(scope="module")
+def llm_service(service):
+    from rag.service import RagService
+
+    svc = RagService(replace(service.settings, llm="local"))
+    svc._client, svc._embedder, svc._vectors = service.client, service.embedder, service._vectors
+    assert svc.llm() is not None, svc.llm_status()
+    return svc
+
+
+def test_local_llm_answers_with_valid_markers_and_exact_quotes(llm_service):
+    answer = llm_service.ask("What did Austin and Umerov discuss?")
+    assert not answer.abstained
+    assert answer.mode in {"llm", "extractive"}
+    assert answer.citations and {c.source for c in answer.citations} == {"002_7498e557ddcf7abd.txt"}
+    for c in answer.citations:
+        assert (SEEDS / c.source).read_text(encoding="utf-8")[c.start : c.end] == c.quote
+        assert f"[{c.n}]" in answer.text
+    assert answer.timings["generate_ms"] > 0
+
+
+def test_local_llm_streams_tokens(llm_service):
+    from rag.service import Done, Token
+
+    events = list(llm_service.ask_stream("Хто такий Скотт Брей?"))
+    assert any(isinstance(e, Token) for e in events)
+    assert isinstance(events[-1], Done)
+
+
+def test_a_timeout_falls_back_to_the_extractive_answer(llm_service):
+    llm_service.settings = replace(llm_service.settings, llm_timeout_s=0.0)
+    try:
+        answer = llm_service.ask("Which Japanese minister did Umerov speak with?")
+    finally:
+        llm_service.settings = replace(llm_service.settings, llm_timeout_s=120.0)
+    assert answer.mode == "extractive" and "did not finish" in answer.notice and answer.citations

@@ -1,0 +1,69 @@
+import numpy as np
+
+from rag import answer as A
+from rag.types import Evidence, make_quote
+
+SOURCE = "Перше речення. Друге речення про ППО. Третє про фортифікації."
+
+
+def ev(start, end, score=0.5):
+    return Evidence(quote=make_quote("a.txt", SOURCE, start, end), title="T", score=score)
+
+
+EVIDENCE = [ev(0, 14, 0.6), ev(15, 37, 0.5), ev(38, 61, 0.4)]
+
+
+def test_markers_pointing_nowhere_are_dropped_and_unsourced_sentences_removed():
+    claims = A.parse_claims("Air defence was discussed [2]. They also met [9]. Plain claim.", 3)
+    assert claims == [A.Claim("Air defence was discussed.", (2,))]
+
+
+def test_markers_after_the_full_stop_and_grouped_markers_count():
+    claims = A.parse_claims("Fortifications were discussed. [3] Air defence too [1, 2].", 3)
+    assert [c.markers for c in claims] == [(3,), (1, 2)]
+
+
+def test_fake_sources_block_is_cut():
+    claims = A.parse_claims("They met [1].\nSources: [2] «invented quote»", 3)
+    assert claims == [A.Claim("They met.", (1,))]
+
+
+def test_support_check_repoints_misattributed_claim_and_drops_unsupported():
+    evidence_vectors = np.eye(3, dtype=np.float32)
+    claims = [A.Claim("a", (1,)), A.Claim("b", (2,)), A.Claim("c", (3,))]
+    claim_vectors = np.array([[0, 0, 1], [0, 1, 0], [0.1, 0.1, 0.1]], dtype=np.float32)
+    kept = A.check_support(claims, claim_vectors, evidence_vectors, floor=0.35, margin=0.08)
+    assert kept == [A.Claim("a", (3,)), A.Claim("b", (2,))]
+
+
+def test_renumbered_citations_are_exact_quotes_in_order_of_use():
+    text, citations = A.renumber([A.Claim("Fortifications.", (3,)), A.Claim("Air defence.", (2, 3))], EVIDENCE)
+    assert text == "Fortifications [1]. Air defence [2][1]."
+    assert [(c.n, c.quote) for c in citations] == [(1, "Третє про фортифікації."), (2, "Друге речення про ППО.")]
+    for c in citations:
+        assert SOURCE[c.start : c.end] == c.quote
+
+
+def test_compose_abstains_when_the_model_says_no_answer():
+    out = A.compose("Q?", "NOT IN SOURCES", EVIDENCE, {}, lambda xs: np.zeros((len(xs), 3)), np.eye(3))
+    assert out.abstained and not out.citations and len(out.related) == 3
+
+
+def test_compose_falls_back_to_extractive_when_no_claim_survives():
+    out = A.compose("Q?", "Something without markers.", EVIDENCE, {}, lambda xs: np.zeros((len(xs), 3)), np.eye(3))
+    assert out.mode == "extractive" and out.citations[0].quote == "Перше речення."
+
+
+def test_extractive_keeps_only_sentences_near_the_best():
+    out = A.extractive("Q?", EVIDENCE, {}, k=3, margin=0.15)
+    assert [c.quote for c in out.citations] == ["Перше речення.", "Друге речення про ППО."]
+
+
+def test_glossary_explains_abbreviations_for_english_answers_only():
+    messages = A.build_messages("What about air defence?", EVIDENCE, "en")
+    assert "ППО = air defence" in messages[1].content
+    assert "Abbreviations" not in A.build_messages("Що з ППО?", EVIDENCE, "uk")[1].content
+
+
+def test_language_detection():
+    assert A.language("Що обговорили?") == "uk" and A.language("What was discussed?") == "en"

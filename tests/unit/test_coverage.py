@@ -1,0 +1,32 @@
+import pytest
+
+from rag.coverage import missing_entities, question_entities
+
+TEXT = ("Міністр оборони України Рустем Умєров мав у Вашингтоні зустріч із американським колегою "
+        "Ллойдом Остіном. Прем’єр-міністр Японії Фуміо Кісіда закликав Штати до підтримки. "
+        "Україна отримала F-16 у 2024 році.")
+
+
+@pytest.mark.parametrize("question", [
+    "What did Austin and Umerov discuss?",
+    "What did Umerov discuss in Washington?",
+    "What did Japanese Prime Minister Kishida say?",
+    "Що Умєров обговорив з Остіном?",
+    "What happened with the F-16 in 2024?",
+])
+def test_names_are_found_across_scripts_and_inflections(question):
+    assert missing_entities(question, [TEXT]) == []
+
+
+@pytest.mark.parametrize("question,missing", [
+    ("What did Umerov discuss with the French defence minister?", ["French"]),
+    ("When will Ukraine receive F-35 jets?", ["F-35"]),
+    ("What did Stoltenberg say?", ["Stoltenberg"]),
+    ("Що Умєров обговорив з міністром оборони Франції?", ["Франції"]),
+])
+def test_names_absent_from_the_text_are_reported(question, missing):
+    assert missing_entities(question, [TEXT]) == missing
+
+
+def test_question_words_and_titles_are_not_entities():
+    assert [e.text for e in question_entities("Who is the Prime Minister of Japan?")] == ["Japan"]

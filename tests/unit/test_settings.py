@@ -1,0 +1,22 @@
+from pathlib import Path
+
+import pytest
+
+from rag.settings import Settings
+
+
+def test_environment_overrides_defaults_with_types():
+    s = Settings.from_env({"RAG_TOP_K": "9", "RAG_SPARSE": "no", "RAG_DATA_DIR": "/tmp/x", "RAG_FUSION": "dbsf"})
+    assert (s.top_k, s.sparse, s.fusion) == (9, False, "dbsf")
+    assert s.models_dir == Path("/tmp/x/models") and s.qdrant_path == Path("/tmp/x/qdrant")
+
+
+def test_bad_values_get_a_clear_error():
+    with pytest.raises(ValueError, match="RAG_TOP_K='many' is not a valid int"):
+        Settings.from_env({"RAG_TOP_K": "many"})
+
+
+def test_explicit_overrides_win_and_none_is_ignored():
+    s = Settings.from_env({"RAG_COLLECTION": "a"}, collection=None)
+    assert s.collection == "a"
+    assert Settings.from_env({"RAG_COLLECTION": "a"}, collection="b").collection == "b"

@@ -1,0 +1,185 @@
+"""The Gradio chat: a thin layer over ``rag.service.RagService``; no retrieval or prompting here."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Iterator
+
+import gradio as gr
+
+from rag.errors import RagError
+from rag.followup import standalone_question
+from rag.service import Done, RagService, Status, Token
+from rag.settings import Settings
+from ui.render import CSS, answer_markdown, article_view, escape_chat, source_cards
+
+SCROLL_TO_QUOTE = "() => { setTimeout(() => document.querySelector('#rag-quote')?.scrollIntoView({block: 'center'}), 50); }"
+
+
+def _citation_choices(answer: dict[str, Any] | None) -> list[tuple[str, int]]:
+    if not answer:
+        return []
+    items = answer.get("citations") or answer.get("related") or []
+    return [(f"[{c['n']}] {c['source']}", int(c["n"])) for c in items]
+
+
+def build_app(service: RagService) -> gr.Blocks:
+    settings = service.settings
+
+    def texts_for(answer: dict[str, Any], collection: str) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
+        sources = {c["source"] for c in (answer.get("citations") or []) + (answer.get("related") or [])}
+        records = {r.source: r for r in service.articles(collection)}
+        texts = {s: service.article_text(s, collection) or "" for s in sources}
+        meta = {s: {"date": records[s].dates[0] if s in records and records[s].dates else ""} for s in sources}
+        return texts, meta
+
+    def ask(message: str, history: list[dict[str, Any]], questions: list[str], collection: str,
+            use_llm: bool) -> Iterator[tuple]:
+        history = list(history or [])
+        questions = list(questions or [])
+        question = standalone_question(questions, message or "")
+        history.append({"role": "user", "content": escape_chat(message or "")})
+        if question != (message or "").strip():
+            history.append({"role": "assistant", "content": escape_chat(f"(asking: {question})"),
+                            "metadata": {"title": "Follow-up rewritten"}})
+        history.append({"role": "assistant", "content": "…"})
+        yield history, gr.update(), questions, None, gr.update(), "", None
+        streamed = ""
+        try:
+            for event in service.ask_stream(question, collection, use_llm=use_llm):
+                if isinstance(event, Status):
+                    history[-1] = {"role": "assistant", "content": escape_chat(event.text + " …")}
+                    yield history, gr.update(), questions, None, gr.update(), "", None
+                elif isinstance(event, Token):
+                    streamed += event.text
+                    history[-1] = {"role": "assistant", "content": escape_chat(streamed)}
+                    yield history, gr.update(), questions, None, gr.update(), "", None
+                elif isinstance(event, Done):
+                    answer = event.answer.to_dict()
+                    text = answer["answer"]
+                    if answer.get("notice") and not answer["abstained"]:
+                        text += f"\n\n({answer['notice']})"
+                    history[-1] = {"role": "assistant", "content": escape_chat(text)}
+                    questions.append(question)
+                    texts, meta = texts_for(answer, collection)
+                    choices = _citation_choices(answer)
+                    yield (history, source_cards(answer, texts, meta), questions, answer,
+                           gr.update(choices=choices, value=None), answer_markdown(answer), answer)
+        except RagError as exc:
+            history[-1] = {"role": "assistant", "content": escape_chat(f"Error: {exc}")}
+            yield history, gr.update(), questions, None, gr.update(), "", {"error": str(exc)}
+
+    def open_citation(n: int | None, answer: dict[str, Any] | None, collection: str) -> str:
+        if not answer or n is None:
+            return ""
+        items = answer.get("citations") or answer.get("related") or []
+        for c in items:
+            if int(c["n"]) == int(n):
+                text = service.article_text(c["source"], collection) or ""
+                return article_view(c["source"], c.get("title", ""), text, c["start"], c["end"])
+        return ""
+
+    def clear() -> tuple:
+        return [], "", [], None, gr.update(choices=[], value=None), "", None, ""
+
+    def list_articles(collection: str) -> list[list[Any]]:
+        try:
+            return [[r.source, r.title, r.dates[0] if r.dates else "", r.chunk_count] for r in service.articles(collection)]
+        except RagError:
+            return []
+
+    def upload(files: list[str] | None, collection: str) -> Iterator[tuple]:
+        if not files:
+            yield "No files chosen.", list_articles(collection), gr.update()
+            return
+        lines: list[str] = []
+        named = [(Path(f), Path(f).name) for f in files]
+        for i, (path, name) in enumerate(named, 1):
+            yield f"{i - 1}/{len(named)} done…\n" + "\n".join(lines), gr.update(), gr.update()
+            try:
+                result = service.ingest_named([(path, name)], collection)[0]
+                lines.append(result.line())
+            except RagError as exc:
+                lines.append(f"rejected  {name}: {exc}")
+        records = list_articles(collection)
+        yield f"{len(named)}/{len(named)} done.\n" + "\n".join(lines), records, gr.update(choices=[r[0] for r in records])
+
+    def remove(source: str | None, collection: str) -> tuple:
+        if not source:
+            return "Choose an article to remove.", list_articles(collection), gr.update()
+        removed = service.remove(source, collection)
+        records = list_articles(collection)
+        return (f"removed {source}" if removed else f"not found: {source}"), records, gr.update(
+            choices=[r[0] for r in records], value=None)
+
+    def collections() -> list[str]:
+        names = [c.name for c in service.client.get_collections().collections if not c.name.endswith("__articles")]
+        return sorted(set(names) | {settings.collection})
+
+    with gr.Blocks(title="News archive Q&A") as app:
+        questions_state = gr.State([])
+        answer_state = gr.State(None)
+        gr.Markdown("## News archive Q&A\nAsk in English or Ukrainian. Every claim cites a verbatim quote; "
+                    "click a source to see it in its article.")
+        with gr.Tab("Ask"):
+            with gr.Row():
+                with gr.Column(scale=3):
+                    chatbot = gr.Chatbot(label="Chat", height=460, sanitize_html=True, render_markdown=True,
+                                         allow_tags=False, elem_id="chat")
+                    with gr.Row():
+                        box = gr.Textbox(placeholder="What did Austin and Umerov discuss?", show_label=False,
+                                         scale=5, elem_id="question")
+                        send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
+                    with gr.Row():
+                        clear_btn = gr.Button("New chat", size="sm")
+                    markdown_out = gr.Textbox(label="Answer with citations (Markdown)", lines=3, buttons=["copy"],
+                                              elem_id="markdown")
+                    with gr.Accordion("Answer as JSON", open=False):
+                        answer_json = gr.JSON(elem_id="answer-json")
+                with gr.Column(scale=2):
+                    pick = gr.Radio(label="Open a source in its article", choices=[], elem_id="citations")
+                    sources = gr.HTML(elem_id="sources")
+            article = gr.HTML(elem_id="article-view")
+            with gr.Accordion("Settings", open=False):
+                collection = gr.Dropdown(choices=collections(), value=settings.collection, label="Collection",
+                                         allow_custom_value=True)
+                use_llm = gr.Checkbox(value=True, label=f"Write the answer with the language model ({settings.llm})")
+                gr.Markdown(f"Embedder: `{service.embedder.id}` · LLM: `{service.llm_status()}`")
+        with gr.Tab("Articles"):
+            table = gr.Dataframe(headers=["source", "title", "date", "chunks"], value=list_articles(settings.collection),
+                                 interactive=False, elem_id="articles")
+            files = gr.File(file_count="multiple", file_types=[".txt", ".md", ".html", ".htm"], label="Add articles")
+            add_btn = gr.Button("Ingest files", elem_id="ingest")
+            report = gr.Textbox(label="Result per file", lines=6, elem_id="ingest-report")
+            with gr.Row():
+                to_remove = gr.Dropdown(choices=[r[0] for r in list_articles(settings.collection)], label="Article")
+                remove_btn = gr.Button("Remove article", variant="stop")
+
+        outputs = [chatbot, sources, questions_state, answer_state, pick, markdown_out, answer_json]
+        inputs = [box, chatbot, questions_state, collection, use_llm]
+        send.click(ask, inputs, outputs, api_name="ask", concurrency_id="ask").then(lambda: "", None, box, api_name=False)
+        box.submit(ask, inputs, outputs, api_name=False, concurrency_id="ask").then(lambda: "", None, box, api_name=False)
+        pick.change(open_citation, [pick, answer_state, collection], article, api_name="open_citation").then(
+            None, None, None, js=SCROLL_TO_QUOTE, api_name=False)
+        clear_btn.click(clear, None, outputs + [article], api_name=False)
+        add_btn.click(upload, [files, collection], [report, table, to_remove], api_name="upload", concurrency_id="ingest")
+        remove_btn.click(remove, [to_remove, collection], [report, table, to_remove], api_name="remove")
+        collection.change(list_articles, collection, table, api_name=False)
+    return app
+
+
+def serve(settings: Settings | None = None, host: str | None = None, port: int | None = None,
+          block: bool = True) -> gr.Blocks:
+    """Load the models, then serve the chat on ``host:port`` (127.0.0.1:7860 by default)."""
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    settings = settings or Settings.from_env()
+    service = RagService(settings)
+    _ = service.embedder  # load once, before the first user waits
+    service.llm()
+    app = build_app(service)
+    app.queue(default_concurrency_limit=settings.concurrency)
+    print(f"serving on http://{host or settings.host}:{port or settings.port}", flush=True)
+    app.launch(server_name=host or settings.host, server_port=port or settings.port, prevent_thread_lock=not block,
+               show_error=False, css=CSS, footer_links=["api"], quiet=True)
+    return app
