@@ -167,6 +167,9 @@ def compose(question: str, raw: str, evidence: Sequence[Evidence], timings: dict
     if said_no_answer(raw):
         return abstain(question, "the language model found no answer in the closest passages", evidence, timings)
     claims = parse_claims(raw, len(evidence))
+    if language(question) == "en":
+        # an untranslated Ukrainian fragment in an English answer is a failed translation
+        claims = [c for c in claims if not _CYRILLIC.search(c.text)]
     if claims:
         claims = check_support(claims, embed_claims([c.text for c in claims]), evidence_vectors, floor, margin)
     if not claims:

@@ -67,3 +67,12 @@ def test_glossary_explains_abbreviations_for_english_answers_only():
 
 def test_language_detection():
     assert A.language("Що обговорили?") == "uk" and A.language("What was discussed?") == "en"
+
+
+def test_english_claims_left_in_cyrillic_are_dropped():
+    out = A.compose("What about air defence?", "The protipovitraна оборона is key [2].", EVIDENCE, {},
+                    lambda xs: np.eye(3)[[1] * len(xs)], np.eye(3, dtype=np.float32))
+    assert out.mode == "extractive"
+    ok = A.compose("What about air defence?", "Air defence is key [2].", EVIDENCE, {},
+                   lambda xs: np.eye(3)[[1] * len(xs)], np.eye(3, dtype=np.float32))
+    assert ok.mode == "llm" and ok.text == "Air defence is key [1]." and ok.citations[0].quote == "Друге речення про ППО."

@@ -1,0 +1,72 @@
+"""Drive the running app through its API with gradio_client: ask, follow-up, upload, remove."""
+
+from pathlib import Path
+
+import pytest
+from gradio_client import Client, handle_file
+
+pytestmark = pytest.mark.slow
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+
+@pytest.fixture(scope="module")
+def client(server):
+    return Client(server, verbose=False)
+
+
+def ask(client, message, history=None):
+    chat, sources, pick, markdown, answer = client.predict(message, history or [], "news", True, api_name="/ask")
+    return chat, sources, answer
+
+
+def text_of(message):
+    content = message["content"]
+    return content if isinstance(content, str) else " ".join(part.get("text", "") for part in content)
+
+
+def test_ask_returns_exact_citations_and_cards(client):
+    chat, sources, answer = ask(client, "What did Austin and Umerov discuss?")
+    assert answer["citations"][0]["source"] == "002_7498e557ddcf7abd.txt"
+    for c in answer["citations"]:
+        assert (SEEDS / c["source"]).read_text(encoding="utf-8")[c["start"] : c["end"]] == c["quote"]
+    assert "<mark>" in sources and "[1]" in text_of(chat[-1])
+
+
+def test_follow_up_is_rewritten_with_the_previous_question(client):
+    chat, _, first = ask(client, "Що Умєров обговорив з міністром оборони Японії?")
+    chat, _, answer = ask(client, "А коли він про це повідомив?", chat)
+    assert answer["question"].startswith("Що Умєров обговорив з міністром оборони Японії?")
+    assert any("12 квітня" in c["quote"] for c in answer["citations"])
+
+
+def test_abstention_shows_related_passages_not_sources(client):
+    _, sources, answer = ask(client, "What did Umerov discuss with the French defence minister?")
+    assert answer["abstained"] and not answer["citations"]
+    assert "Related passages (not an answer)" in sources
+
+
+def test_upload_then_remove(client, tmp_path):
+    good = tmp_path / "uploaded_article.txt"
+    good.write_text("Новина про виставку\nМіністр оборони відвідав виставку бронетехніки у Житомирі.\n", encoding="utf-8")
+    bad = tmp_path / "broken.txt"
+    bad.write_bytes(b"\x00\x01\x02")
+    report, table, _ = client.predict([handle_file(str(good)), handle_file(str(bad))], "news", api_name="/upload")
+    assert "ingested  uploaded_article.txt" in report and "rejected  broken.txt: binary" in report
+    assert "uploaded_article.txt" in [row[0] for row in table["data"]]
+    _, _, answer = ask(client, "Яку виставку відвідав міністр у Житомирі?")
+    assert answer["citations"][0]["source"] == "uploaded_article.txt"
+    report, table, _ = client.predict("uploaded_article.txt", "news", api_name="/remove")
+    assert report == "removed uploaded_article.txt"
+    assert "uploaded_article.txt" not in [row[0] for row in table["data"]]
+
+
+def test_uploaded_markup_renders_as_text(client, tmp_path):
+    hostile = tmp_path / "hostile.txt"
+    hostile.write_text("Стаття з розміткою\nМіністр сказав <script>alert('x')</script> і "
+                       "<img src=x onerror=alert(1)> про оборону Запоріжжя.\n", encoding="utf-8")
+    client.predict([handle_file(str(hostile))], "news", api_name="/upload")
+    _, sources, answer = ask(client, "Що міністр сказав про оборону Запоріжжя?")
+    assert answer["citations"] and answer["citations"][0]["source"] == "hostile.txt"
+    assert "<script>" not in sources and "<img" not in sources
+    assert "&lt;script&gt;" in sources
+    client.predict("hostile.txt", "news", api_name="/remove")
