@@ -40,13 +40,32 @@ def evaluate_item(service: RagService, item: dict[str, Any], use_llm: bool, text
     t0 = time.perf_counter()
     answer = service.ask(question, COLLECTION, use_llm=use_llm).to_dict()
     total_ms = (time.perf_counter() - t0) * 1000
+    return score(item, hit_spans, evidence_spans, answer, texts, use_llm, answer["timings"].get("retrieve_ms", 0.0), total_ms)
+
+
+def evaluate_baseline_item(baseline: Any, item: dict[str, Any], llm: Any, texts: dict[str, str]) -> dict[str, Any]:
+    question = standalone(item)
+    t0 = time.perf_counter()
+    hit_spans = baseline.retrieve(question)
+    retrieve_ms = (time.perf_counter() - t0) * 1000
+    answer = baseline.ask(question, llm) if llm is not None else None
+    total_ms = (time.perf_counter() - t0) * 1000
+    return score(item, hit_spans, hit_spans, answer, texts, llm is not None, retrieve_ms, total_ms)
+
+
+def score(item: dict[str, Any], hit_spans: list[tuple[str, int, int]], evidence_spans: list[tuple[str, int, int]],
+          answer: dict[str, Any] | None, texts: dict[str, str], use_llm: bool, retrieve_ms: float,
+          total_ms: float) -> dict[str, Any]:
+    """One question's metrics; ``answer`` None means retrieval only (no answer was produced)."""
     gold, facts = item.get("evidence", []), item.get("facts", [])
+    cites = answer["citations"] if answer else []
     row: dict[str, Any] = {
         "id": item["id"], "question": item["question"], "lang": item["lang"], "type": item["type"],
-        "answerable": item["answerable"], "llm": use_llm, "mode": answer["mode"],
-        "abstained": answer["abstained"], "answer": answer["answer"], "citations": answer["citations"],
-        "retrieve_ms": answer["timings"].get("retrieve_ms", 0.0), "answer_ms": total_ms,
-        "quote_exact": all(M.quote_exact(c, texts[c["source"]]) for c in answer["citations"]),
+        "answerable": item["answerable"], "llm": use_llm, "has_answer": answer is not None,
+        "mode": answer["mode"] if answer else None, "abstained": answer["abstained"] if answer else None,
+        "answer": answer["answer"] if answer else None, "citations": cites,
+        "retrieve_ms": retrieve_ms, "answer_ms": total_ms,
+        "quote_exact": all(M.quote_exact(c, texts.get(c["source"], "")) for c in cites) if answer else None,
     }
     if item["answerable"]:
         gold_sources = item["sources"]
@@ -55,13 +74,16 @@ def evaluate_item(service: RagService, item: dict[str, Any], use_llm: bool, text
             "hit@3": M.article_hit([s for s, _, _ in hit_spans], gold_sources, 3),
             "chunk_mrr": M.reciprocal_rank(hit_spans, gold),
             "evidence_recall": M.span_recall(evidence_spans, gold),
-            "citation_precision": M.citation_precision(answer["citations"], gold),
-            "citation_recall": M.citation_recall(answer["citations"], facts),
-            "fact_coverage": M.fact_coverage(answer["answer"] + " " + " ".join(c["quote"] for c in answer["citations"])
-                                             if not use_llm else answer["answer"], facts),
         })
-        if use_llm and answer["mode"] == "llm":
-            row["marker_share"] = M.marker_share(answer["answer"], len(answer["citations"]))
+        if answer:
+            shown = answer["answer"] if use_llm else answer["answer"] + " " + " ".join(c["quote"] for c in cites)
+            row.update({
+                "citation_precision": M.citation_precision(cites, gold),
+                "citation_recall": M.citation_recall(cites, facts),
+                "fact_coverage": M.fact_coverage(shown, facts),
+            })
+            if use_llm and answer["mode"] == "llm":
+                row["marker_share"] = M.marker_share(answer["answer"], len(cites))
     return row
 
 
@@ -71,28 +93,29 @@ QUALITY = ["hit@1", "hit@3", "chunk_mrr", "evidence_recall", "citation_precision
 
 def summarise(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     answerable = [r for r in rows if r["answerable"]]
-    answered = [r for r in answerable if not r["abstained"]]
-    precision, recall = M.abstention([r["abstained"] for r in rows], [not r["answerable"] for r in rows])
-    out = {
+    answered_rows = [r for r in rows if r["has_answer"]]
+    answered = [r for r in answered_rows if r["answerable"] and not r["abstained"]]
+    precision, recall = M.abstention([r["abstained"] for r in answered_rows],
+                                     [not r["answerable"] for r in answered_rows])
+    return {
         "questions": len(rows),
         "hit@1": M.mean(r["hit@1"] for r in answerable),
         "hit@3": M.mean(r["hit@3"] for r in answerable),
         "chunk_mrr": M.mean(r["chunk_mrr"] for r in answerable),
         "evidence_recall": M.mean(r["evidence_recall"] for r in answerable),
-        "citation_precision": M.mean(r["citation_precision"] for r in answered),
-        "citation_recall": M.mean(r["citation_recall"] for r in answered),
-        "fact_coverage": M.mean(r["fact_coverage"] for r in answered),
-        "quote_exactness": M.mean(float(r["quote_exact"]) for r in rows),
+        "citation_precision": M.mean(r.get("citation_precision") for r in answered),
+        "citation_recall": M.mean(r.get("citation_recall") for r in answered),
+        "fact_coverage": M.mean(r.get("fact_coverage") for r in answered),
+        "quote_exactness": M.mean(float(r["quote_exact"]) for r in answered_rows if r["citations"]),
         "abstention_precision": precision,
         "abstention_recall": recall,
-        "false_abstention_rate": M.mean(float(r["abstained"]) for r in answerable),
+        "false_abstention_rate": M.mean(float(r["abstained"]) for r in answered_rows if r["answerable"]),
         "marker_share": M.mean(r.get("marker_share") for r in rows),
         "retrieve_ms_p50": M.percentile([r["retrieve_ms"] for r in rows], 50),
         "retrieve_ms_p95": M.percentile([r["retrieve_ms"] for r in rows], 95),
-        "answer_ms_p50": M.percentile([r["answer_ms"] for r in rows], 50),
-        "answer_ms_p95": M.percentile([r["answer_ms"] for r in rows], 95),
+        "answer_ms_p50": M.percentile([r["answer_ms"] for r in answered_rows], 50),
+        "answer_ms_p95": M.percentile([r["answer_ms"] for r in answered_rows], 95),
     }
-    return out
 
 
 def breakdown(rows: Sequence[dict[str, Any]], key: str) -> dict[str, dict[str, Any]]:
@@ -121,9 +144,18 @@ def _fmt(v: Any) -> str:
 def write_report(out: Path, report: dict[str, Any]) -> None:
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
-    lines = ["# Eval report", "", f"{report['summary']['questions']} questions; LLM answers on {report['llm_questions']}.", ""]
-    lines += ["| metric | ours |", "|---|---|"]
-    lines += [f"| {k} | {_fmt(v)} |" for k, v in report["summary"].items() if k != "questions"]
+    base = report.get("baseline") or {}
+    lines = ["# Eval report", "", f"{report['summary']['questions']} questions; LLM answers on {report['llm_questions']}. "
+             "Baseline: llama-index VectorStoreIndex + SentenceSplitter + CitationQueryEngine, same models, Qdrant.", ""]
+    lines += ["| metric | ours | baseline | |", "|---|---|---|---|"]
+    for k, v in report["summary"].items():
+        if k == "questions":
+            continue
+        b = base.get(k)
+        lower_is_better = k.endswith("_ms_p50") or k.endswith("_ms_p95") or k == "false_abstention_rate"
+        verdict = "" if v is None or b is None else ("better" if (v < b if lower_is_better else v > b) else
+                                                     "same" if abs(v - b) < 1e-9 else "**worse**")
+        lines.append(f"| {k} | {_fmt(v)} | {_fmt(b)} | {verdict} |")
     for key in ("by_lang", "by_type"):
         lines += ["", f"## {key.replace('_', ' ')}", "", "| group | n | hit@3 | MRR | cit. precision | cit. recall | abstained |", "|---|---|---|---|---|---|---|"]
         for group, s in report[key].items():
@@ -132,29 +164,49 @@ def write_report(out: Path, report: dict[str, Any]) -> None:
     if report.get("failures"):
         lines += ["", "## Thresholds missed", ""] + [f"- {f}" for f in report["failures"]]
     (out / "report.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    _chart(out / "report.png", report["summary"])
+    _chart(out / "report.png", report["summary"], base)
 
 
-def _chart(path: Path, summary: dict[str, Any]) -> None:
+def _chart(path: Path, summary: dict[str, Any], base: dict[str, Any]) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    names = [m for m in QUALITY if summary.get(m) is not None]
-    fig, ax = plt.subplots(figsize=(9, 3.5))
-    ax.bar(names, [summary[m] for m in names], color="#3b6ea8")
+    names = [m for m in QUALITY + [f"llm_{m}" for m in QUALITY] if summary.get(m) is not None]
+    xs = range(len(names))
+    fig, ax = plt.subplots(figsize=(11, 4))
+    ax.bar([x - 0.2 for x in xs], [summary[m] for m in names], width=0.4, color="#3b6ea8", label="ours")
+    ax.bar([x + 0.2 for x in xs], [base.get(m) or 0 for m in names], width=0.4, color="#c8a24a", label="baseline")
+    ax.set_xticks(list(xs), names, rotation=40, ha="right")
     ax.set_ylim(0, 1.05)
-    ax.set_title("Quality metrics on the seeds' questions")
-    plt.xticks(rotation=35, ha="right")
+    ax.legend()
+    ax.set_title("Quality on the seeds' questions: ours against the llama-index baseline")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
 
 
+def _progress(i: int, n: int, what: str) -> None:
+    print(f"\r[{i}/{n}] {what}", end="" if i < n else "\n", file=sys.stderr, flush=True)
+
+
+def _with_llm(summary: dict[str, Any], llm_rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Add the LLM subset's answer metrics under ``llm_*`` names."""
+    if llm_rows:
+        llm_summary = summarise(llm_rows)
+        for key in ("citation_precision", "citation_recall", "fact_coverage", "marker_share", "quote_exactness",
+                    "abstention_precision", "abstention_recall", "answer_ms_p50", "answer_ms_p95"):
+            summary[f"llm_{key}"] = llm_summary[key]
+    return summary
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="rag eval")
     parser.add_argument("--llm", type=int, default=0, help="also answer N questions with the LLM (a fixed subset)")
+    parser.add_argument("--baseline-llm", type=int, default=None,
+                        help="LLM answers for the baseline (default: as many as --llm)")
+    parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--out", type=Path, default=EVALS / "report")
     parser.add_argument("--no-gate", action="store_true", help="report only; do not fail on thresholds")
     args = parser.parse_args(list(argv or []))
@@ -164,29 +216,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     service.ingest([PROJECT_ROOT / "seeds"], COLLECTION)
     texts = {r.source: service.article_text(r.source, COLLECTION) or "" for r in service.articles(COLLECTION)}
     questions = load_questions()
-    llm_ids = {q["id"] for q in questions[:: max(1, len(questions) // args.llm)][: args.llm]} if args.llm else set()
+    subset = [q for q in questions[:: max(1, len(questions) // args.llm)][: args.llm]] if args.llm else []
+
     rows = []
     for i, item in enumerate(questions, 1):
         rows.append(evaluate_item(service, item, use_llm=False, texts=texts))
-        print(f"\r[{i}/{len(questions)}] retrieval and extractive answers", end="", file=sys.stderr, flush=True)
-    print(file=sys.stderr)
+        _progress(i, len(questions), "ours: retrieval and extractive answers")
     llm_rows = []
-    for i, item in enumerate([q for q in questions if q["id"] in llm_ids], 1):
+    for i, item in enumerate(subset, 1):
         llm_rows.append(evaluate_item(service, item, use_llm=True, texts=texts))
-        print(f"\r[{i}/{len(llm_ids)}] LLM answers", end="", file=sys.stderr, flush=True)
-    if llm_ids:
-        print(file=sys.stderr)
-    summary = summarise(rows)
-    if llm_rows:
-        llm_summary = summarise(llm_rows)
-        for key in ("citation_precision", "citation_recall", "fact_coverage", "marker_share", "answer_ms_p50", "answer_ms_p95"):
-            summary[f"llm_{key}"] = llm_summary[key]
-        summary["llm_abstention_recall"] = llm_summary["abstention_recall"]
-        summary["llm_quote_exactness"] = llm_summary["quote_exactness"]
+        _progress(i, len(subset), "ours: LLM answers")
+    summary = _with_llm(summarise(rows), llm_rows)
+
+    base_summary: dict[str, Any] | None = None
+    base_rows: list[dict[str, Any]] = []
+    if not args.no_baseline:
+        from evals.baseline import Baseline
+
+        baseline = Baseline(service, PROJECT_ROOT / "seeds")
+        for i, item in enumerate(questions, 1):
+            base_rows.append(evaluate_baseline_item(baseline, item, None, texts))
+            _progress(i, len(questions), "baseline: retrieval")
+        base_llm_rows = []
+        n_base = len(subset) if args.baseline_llm is None else min(args.baseline_llm, len(subset))
+        llm = service.llm() if n_base else None
+        for i, item in enumerate(subset[:n_base], 1):
+            base_llm_rows.append(evaluate_baseline_item(baseline, item, llm, texts))
+            _progress(i, n_base, "baseline: CitationQueryEngine answers")
+        base_summary = _with_llm(summarise(base_rows), base_llm_rows)
+        base_rows += base_llm_rows
+
     thresholds = tomllib.loads((EVALS / "thresholds.toml").read_text(encoding="utf-8"))["seeds"]
     failures = check_thresholds(summary, thresholds)
-    report = {"summary": summary, "by_lang": breakdown(rows, "lang"), "by_type": breakdown(rows, "type"),
-              "llm_questions": len(llm_rows), "rows": rows + llm_rows, "failures": failures, "thresholds": thresholds}
+    report = {"summary": summary, "baseline": base_summary, "by_lang": breakdown(rows, "lang"),
+              "by_type": breakdown(rows, "type"), "llm_questions": len(llm_rows), "rows": rows + llm_rows,
+              "baseline_rows": base_rows, "failures": failures, "thresholds": thresholds}
     write_report(args.out, report)
     print((args.out / "report.md").read_text(encoding="utf-8"))
     service.close()

@@ -48,20 +48,34 @@ def glossary_for(texts: Sequence[str]) -> dict[str, str]:
     return {k: v for k, v in glossary().items() if re.search(rf"(?<!\w){re.escape(k)}(?!\w)", joined)}
 
 
+_EXAMPLE = {
+    "en": ("Passages:\n[1] Міністр провів зустріч з колегою у Берліні.\n[2] Сторони обговорили постачання снарядів "
+           "та посилення ППО.\nAbbreviations: ППО = air defence\n\nQuestion: What did the ministers discuss?",
+           "They discussed shell supplies and stronger air defence [2]. They met in Berlin [1]."),
+    "uk": ("Passages:\n[1] Міністр провів зустріч з колегою у Берліні.\n[2] Сторони обговорили постачання снарядів "
+           "та посилення ППО.\n\nQuestion: Що обговорили міністри?",
+           "Міністри обговорили постачання снарядів і посилення ППО [2]. Вони зустрілися в Берліні [1]."),
+}
+
+
 def build_messages(question: str, evidence: Sequence[Evidence], lang: str) -> list[Message]:
-    """A short prompt: time to first token on a CPU grows with every token here."""
+    """A short prompt: time to first token on a CPU grows with every token of the user turn.
+    The system turn and the worked example are the same for every question, so llama.cpp's
+    prompt cache computes them once."""
     target = "Ukrainian" if lang == "uk" else "English"
     system = (
         "You answer questions about news articles using only the numbered passages. "
-        f"Write at most three short sentences in {target}. End each sentence with the number of the "
-        "passage that supports it, like [1] or [2][3]. Do not quote; restate. "
+        f"Write one to three short sentences in {target}. End each sentence with the number of the "
+        "passage that supports it, like [1] or [2][3]. Restate facts in your own words; never copy a passage. "
         f"If the passages do not answer the question, reply only: {NO_ANSWER}"
     )
+    example_q, example_a = _EXAMPLE["uk" if lang == "uk" else "en"]
     lines = [f"[{i}] {e.quote.text}" for i, e in enumerate(evidence, 1)]
     terms = glossary_for([e.quote.text for e in evidence]) if lang == "en" else {}
     note = ("\nAbbreviations: " + "; ".join(f"{k} = {v}" for k, v in terms.items())) if terms else ""
     user = "Passages:\n" + "\n".join(lines) + note + f"\n\nQuestion: {question}"
-    return [Message("system", system), Message("user", user)]
+    return [Message("system", system), Message("user", example_q), Message("assistant", example_a),
+            Message("user", user)]
 
 
 @dataclass(frozen=True)
@@ -96,6 +110,8 @@ def parse_claims(raw: str, n_evidence: int) -> list[Claim]:
             continue
         if not text.endswith((".", "!", "?", "…")):
             text += "."
+        if any(c.text.lower() == text.lower() for c in claims):
+            continue  # small models repeat themselves
         claims.append(Claim(text=text, markers=markers))
     return claims
 
@@ -139,7 +155,7 @@ def _citation(n: int, e: Evidence) -> Citation:
 
 
 def extractive(question: str, evidence: Sequence[Evidence], timings: dict[str, float], notice: str = "",
-               k: int = 3, margin: float = 0.05) -> Answer:
+               k: int = 3, margin: float = 0.0) -> Answer:
     """The best evidence sentences themselves, each cited: the answer without an LLM.
     Sentences after the first are kept only within ``margin`` of its score."""
     chosen = [e for e in evidence[:k] if e.score >= evidence[0].score - margin] if evidence else []
@@ -161,7 +177,7 @@ def abstain(question: str, reason: str, related: Sequence[Evidence], timings: di
 
 def compose(question: str, raw: str, evidence: Sequence[Evidence], timings: dict[str, float],
             embed_claims: Callable[[Sequence[str]], np.ndarray], evidence_vectors: np.ndarray,
-            floor: float = 0.35, margin: float = 0.08) -> Answer:
+            floor: float = 0.35, margin: float = 0.08, extractive_k: int = 3, extractive_margin: float = 0.0) -> Answer:
     """The final answer from the LLM's raw text: abstain if it says so, keep supported
     claims, and fall back to the extractive answer if none survive."""
     if said_no_answer(raw):
@@ -174,6 +190,7 @@ def compose(question: str, raw: str, evidence: Sequence[Evidence], timings: dict
         claims = check_support(claims, embed_claims([c.text for c in claims]), evidence_vectors, floor, margin)
     if not claims:
         return extractive(question, evidence, timings,
-                          notice="the language model's answer had no claim backed by a passage; showing the passages")
+                          notice="the language model's answer had no claim backed by a passage; showing the passages",
+                          k=extractive_k, margin=extractive_margin)
     text, citations = renumber(claims, evidence)
     return Answer(question=question, text=text, abstained=False, citations=tuple(citations), timings=timings, mode="llm")

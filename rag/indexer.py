@@ -57,8 +57,7 @@ def index_document(document: Document, store: Store, embedder: Embedder, setting
         dates=article.dates, people=article.people, ingested_at=now(), kind=document.kind,
         chars=len(document.text),
     )
-    body = " ".join(article.sentence_text(s) for s in article.sentences)
-    store.write_article(record, document.text, body, points)
+    store.write_article(record, document.text, article.sentences, points)
     return FileResult(document.source, "replaced" if existing else "ingested", chunks=len(points))
 
 

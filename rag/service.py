@@ -23,7 +23,7 @@ from rag.ingest.reader import find_files
 from rag.llm import ChatModel, create_llm
 from rag.settings import Settings
 from rag.store import ArticleRecord, Store, open_client
-from rag.types import Answer, Evidence, Hit
+from rag.types import Answer, Evidence, Hit, Span
 
 MAX_QUESTION_CHARS = 1000
 
@@ -148,6 +148,10 @@ class RagService:
     def article_text(self, source: str, collection: str | None = None) -> str | None:
         return self.store(collection).article_text(source)
 
+    def article_spans(self, source: str, collection: str | None = None) -> list[Span]:
+        """Spans of the article's own sentences; the rest of its text is page furniture."""
+        return self.store(collection).article_spans(source)
+
     def remove(self, source: str, collection: str | None = None) -> bool:
         return self.store(collection).remove_article(source)
 
@@ -209,8 +213,9 @@ class RagService:
             return
         timings["generate_ms"] = (time.perf_counter() - t1) * 1000
         evidence_vectors = self._vectors.get([e.quote.text for e in evidence], [e.title for e in evidence])
-        yield Done(answering.compose(question, "".join(pieces), evidence, timings,
-                                     self.embedder.embed_queries, evidence_vectors))
+        yield Done(answering.compose(question, "".join(pieces), evidence, timings, self.embedder.embed_queries,
+                                     evidence_vectors, self.settings.support_floor, self.settings.support_margin,
+                                     *self._extractive_args()))
 
     def _extractive_args(self) -> tuple[int, float]:
         return self.settings.extractive_max, self.settings.extractive_margin

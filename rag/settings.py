@@ -49,6 +49,8 @@ class Settings:
     sparse: bool = True
     evidence_k: int = 6
     min_evidence_score: float = 0.30
+    support_floor: float = 0.35  # a claim's cited passage must be at least this similar to it
+    support_margin: float = 0.08  # ... and within this of the claim's best-matching passage
     extractive_max: int = 3
     extractive_margin: float = 0.0
 

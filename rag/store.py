@@ -157,13 +157,18 @@ class Store:
                 self.client.delete_collection(name)
 
     # ---- articles -----------------------------------------------------------------
-    def get_article(self, source: str, with_text: bool = False) -> ArticleRecord | None:
+    def get_article(self, source: str) -> ArticleRecord | None:
         points = self.client.retrieve(self.articles_name, [article_id(source)], with_payload=True)
         return _record(points[0].payload) if points else None
 
     def article_text(self, source: str) -> str | None:
         points = self.client.retrieve(self.articles_name, [article_id(source)], with_payload=["text"])
         return points[0].payload.get("text") if points else None
+
+    def article_spans(self, source: str) -> list[Span]:
+        """The article's own sentences (title and body) as spans of its text."""
+        points = self.client.retrieve(self.articles_name, [article_id(source)], with_payload=["spans"])
+        return [Span(a, b) for a, b in points[0].payload.get("spans", [])] if points else []
 
     def bodies(self, sources: Iterable[str]) -> dict[str, str]:
         """Title and cleaned body text of each named article (no page furniture)."""
@@ -191,9 +196,10 @@ class Store:
             if offset is None:
                 return sorted(out, key=lambda r: r.source)
 
-    def write_article(self, record: ArticleRecord, text: str, body: str, chunks: Sequence[ChunkPoint]) -> None:
+    def write_article(self, record: ArticleRecord, text: str, spans: Sequence[Span], chunks: Sequence[ChunkPoint]) -> None:
         """Chunks first, then the article record (the commit), then the superseded chunks go.
-        ``text`` is the source text quotes refer to; ``body`` the article's cleaned sentences."""
+        ``text`` is the source text quotes refer to; ``spans`` the article's own sentences in it."""
+        body = " ".join(text[s.start : s.end] for s in spans)
         self.client.upsert(
             self.name,
             [
@@ -207,7 +213,8 @@ class Store:
             ],
             wait=True,
         )
-        payload = {**record.__dict__, "dates": list(record.dates), "people": list(record.people), "text": text, "body": body}
+        payload = {**record.__dict__, "dates": list(record.dates), "people": list(record.people), "text": text, "body": body,
+                   "spans": [[s.start, s.end] for s in spans]}
         self.client.upsert(self.articles_name, [models.PointStruct(id=article_id(record.source), vector={}, payload=payload)], wait=True)
         self._delete_chunks(record.source, keep_hash=record.content_hash)
 

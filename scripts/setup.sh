@@ -38,7 +38,7 @@ if [ ! -f "$stamp" ]; then
       wheel=$(ls "$WHEELS"/llama_cpp_python-$LLAMA_VERSION-*.whl | head -1)
     fi
     step "installing $(basename "$wheel")"
-    "${PIP[@]}" install --no-deps "$wheel"
+    "${PIP[@]}" install -c constraints.txt "$wheel"
   fi
   step "installing the project and its pinned dependencies"
   "${PIP[@]}" install -c constraints.txt -e ".[light,test,baseline]"

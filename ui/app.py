@@ -32,7 +32,8 @@ def build_app(service: RagService) -> gr.Blocks:
         records = {r.source: r for r in service.articles(collection)}
         texts = {s: service.article_text(s, collection) or "" for s in sources}
         meta = {s: {"date": records[s].dates[0] if s in records and records[s].dates else ""} for s in sources}
-        return texts, meta
+        spans = {s: service.article_spans(s, collection) for s in sources}
+        return texts, meta, spans
 
     def ask(message: str, history: list[dict[str, Any]], questions: list[str], collection: str,
             use_llm: bool) -> Iterator[tuple]:
@@ -62,9 +63,9 @@ def build_app(service: RagService) -> gr.Blocks:
                         text += f"\n\n({answer['notice']})"
                     history[-1] = {"role": "assistant", "content": escape_chat(text)}
                     questions.append(question)
-                    texts, meta = texts_for(answer, collection)
+                    texts, meta, spans = texts_for(answer, collection)
                     choices = _citation_choices(answer)
-                    yield (history, source_cards(answer, texts, meta), questions, answer,
+                    yield (history, source_cards(answer, texts, meta, spans), questions, answer,
                            gr.update(choices=choices, value=None), answer_markdown(answer), answer)
         except RagError as exc:
             history[-1] = {"role": "assistant", "content": escape_chat(f"Error: {exc}")}
@@ -77,7 +78,8 @@ def build_app(service: RagService) -> gr.Blocks:
         for c in items:
             if int(c["n"]) == int(n):
                 text = service.article_text(c["source"], collection) or ""
-                return article_view(c["source"], c.get("title", ""), text, c["start"], c["end"])
+                spans = service.article_spans(c["source"], collection)
+                return article_view(c["source"], c.get("title", ""), text, spans, c["start"], c["end"])
         return ""
 
     def clear() -> tuple:

@@ -6,19 +6,21 @@ from __future__ import annotations
 from html import escape
 from typing import Any, Sequence
 
-CONTEXT_CHARS = 220
+from rag.types import Span
 
 
-def _snippet(text: str, start: int, end: int, context: int = CONTEXT_CHARS) -> str:
-    """The quote highlighted inside its surrounding text, escaped."""
-    left = max(0, start - context)
-    right = min(len(text), end + context)
-    before = ("…" if left > 0 else "") + text[left:start]
-    after = text[end:right] + ("…" if right < len(text) else "")
-    return f"{escape(before)}<mark>{escape(text[start:end])}</mark>{escape(after)}"
+def _snippet(text: str, start: int, end: int, spans: Sequence[Span]) -> str:
+    """The quote highlighted between the article sentences before and after it, escaped."""
+    ordered = sorted(spans, key=lambda s: s.start)
+    before = [s for s in ordered if s.end <= start][-1:]
+    after = [s for s in ordered if s.start >= end][:1]
+    left = " ".join(text[s.start : s.end] for s in before)
+    right = " ".join(text[s.start : s.end] for s in after)
+    return f"{escape(left)} <mark>{escape(text[start:end])}</mark> {escape(right)}".strip()
 
 
-def source_cards(answer: dict[str, Any], texts: dict[str, str], meta: dict[str, dict[str, Any]]) -> str:
+def source_cards(answer: dict[str, Any], texts: dict[str, str], meta: dict[str, dict[str, Any]],
+                 spans: dict[str, Sequence[Span]] | None = None) -> str:
     """One card per citation (or per related passage when the answer abstained)."""
     items: Sequence[dict[str, Any]] = answer.get("citations") or []
     heading = "Sources"
@@ -32,7 +34,8 @@ def source_cards(answer: dict[str, Any], texts: dict[str, str], meta: dict[str, 
         text = texts.get(c["source"], "")
         info = meta.get(c["source"], {})
         date = info.get("date") or ""
-        body = _snippet(text, c["start"], c["end"]) if text else f"<mark>{escape(c['quote'])}</mark>"
+        body = (_snippet(text, c["start"], c["end"], (spans or {}).get(c["source"], ())) if text
+                else f"<mark>{escape(c['quote'])}</mark>")
         cards.append(
             "<div class='rag-card'>"
             f"<div class='rag-card-head'><b>[{int(c['n'])}]</b> {escape(c.get('title') or '')}</div>"
@@ -43,14 +46,30 @@ def source_cards(answer: dict[str, Any], texts: dict[str, str], meta: dict[str, 
     return "\n".join(cards)
 
 
-def article_view(source: str, title: str, text: str, start: int | None = None, end: int | None = None) -> str:
-    """The whole article with one quote highlighted (the page scrolls to the mark)."""
-    if start is None or end is None:
-        body = escape(text)
-    else:
-        body = f"{escape(text[:start])}<mark id='rag-quote'>{escape(text[start:end])}</mark>{escape(text[end:])}"
+def article_view(source: str, title: str, text: str, spans: Sequence[Span], start: int | None = None,
+                 end: int | None = None) -> str:
+    """The whole file: the article's sentences in full colour, page furniture greyed out,
+    one quote highlighted (the page scrolls to the mark)."""
+    parts: list[str] = []
+    pos = 0
+    marks = (start, end) if start is not None and end is not None else None
+    for span in sorted(spans, key=lambda s: s.start):
+        if span.start > pos:
+            parts.append(f"<span class='rag-furniture'>{escape(text[pos:span.start])}</span>")
+        parts.append(_marked(text, span.start, span.end, marks))
+        pos = max(pos, span.end)
+    if pos < len(text):
+        parts.append(f"<span class='rag-furniture'>{escape(text[pos:])}</span>")
+    body = "".join(parts)
     return (f"<div class='rag-article'><h3>{escape(title)}</h3><div class='rag-card-meta'>{escape(source)}</div>"
             f"<div class='rag-article-text'>{body}</div></div>")
+
+
+def _marked(text: str, a: int, b: int, marks: tuple[int, int] | None) -> str:
+    if marks is None or marks[1] <= a or marks[0] >= b:
+        return escape(text[a:b])
+    s, e = max(a, marks[0]), min(b, marks[1])
+    return f"{escape(text[a:s])}<mark id='rag-quote'>{escape(text[s:e])}</mark>{escape(text[e:b])}"
 
 
 def answer_markdown(answer: dict[str, Any]) -> str:
@@ -78,4 +97,5 @@ CSS = """
 .rag-card mark, .rag-article mark {background:#fff3a3; padding:0 2px;}
 .rag-article-text {white-space:pre-wrap; line-height:1.5; max-height:420px; overflow:auto;}
 .rag-heading {margin:4px 0;}
+.rag-furniture {color:#9aa1a9; font-size:0.9em;}
 """

@@ -30,7 +30,7 @@ class LocalLlamaCpp(ChatModel):
         with self._lock:
             chunks = self._llm.create_chat_completion(
                 messages=[{"role": m.role, "content": m.content} for m in messages],
-                max_tokens=max_tokens, temperature=0.0, top_k=1, stream=True,
+                max_tokens=max_tokens, temperature=0.0, top_k=1, repeat_penalty=1.1, stream=True,
             )
             for chunk in chunks:
                 delta = chunk["choices"][0].get("delta", {})

@@ -56,13 +56,15 @@ def test_compose_falls_back_to_extractive_when_no_claim_survives():
 
 def test_extractive_keeps_only_sentences_near_the_best():
     out = A.extractive("Q?", EVIDENCE, {}, k=3, margin=0.15)
+    assert len(A.extractive("Q?", EVIDENCE, {}).citations) == 1
     assert [c.quote for c in out.citations] == ["Перше речення.", "Друге речення про ППО."]
 
 
 def test_glossary_explains_abbreviations_for_english_answers_only():
     messages = A.build_messages("What about air defence?", EVIDENCE, "en")
-    assert "ППО = air defence" in messages[1].content
-    assert "Abbreviations" not in A.build_messages("Що з ППО?", EVIDENCE, "uk")[1].content
+    assert "ППО = air defence" in messages[-1].content
+    assert "Abbreviations" not in A.build_messages("Що з ППО?", EVIDENCE, "uk")[-1].content
+    assert [m.role for m in messages] == ["system", "user", "assistant", "user"]
 
 
 def test_language_detection():
