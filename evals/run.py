@@ -188,7 +188,10 @@ def _chart(path: Path, summary: dict[str, Any], base: dict[str, Any]) -> None:
 
 
 def _progress(i: int, n: int, what: str) -> None:
-    print(f"\r[{i}/{n}] {what}", end="" if i < n else "\n", file=sys.stderr, flush=True)
+    if sys.stderr.isatty():
+        print(f"\r[{i}/{n}] {what}", end="" if i < n else "\n", file=sys.stderr, flush=True)
+    elif i == n or i % 10 == 0:
+        print(f"[{i}/{n}] {what}", file=sys.stderr, flush=True)
 
 
 def _with_llm(summary: dict[str, Any], llm_rows: list[dict[str, Any]]) -> dict[str, Any]:

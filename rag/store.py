@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 import numpy as np
+from llama_index.core.schema import TextNode
 from qdrant_client import QdrantClient, models
 
 from rag.errors import EmbedderMismatchError, StoreError
@@ -34,7 +35,9 @@ DENSE = "dense"
 SPARSE = "sparse"
 _NAMESPACE = uuid.UUID("6f1d3c2e-1b9a-4f57-9d59-0c1e8f6b7a10")
 _META_ID = str(uuid.uuid5(_NAMESPACE, "__meta__"))
-_ARTICLE_FIELDS = ["source", "title", "dates", "people", "content_hash", "chunk_count", "ingested_at", "kind", "chars"]
+_ARTICLE_FIELDS = ["source", "title", "dates", "people", "content_hash", "chunk_count", "ingested_at", "kind", "chars",
+                   "quarantined"]
+_NOT_QUARANTINED = models.Filter(must_not=[models.FieldCondition(key="quarantined", match=models.MatchValue(value=True))])
 
 
 def article_id(source: str) -> str:
@@ -56,6 +59,7 @@ class ArticleRecord:
     ingested_at: float = 0.0
     kind: str = "text"
     chars: int = 0
+    quarantined: tuple[str, ...] = ()  # injection signals; such an article is never evidence
 
 
 @dataclass(frozen=True)
@@ -127,7 +131,7 @@ class Store:
                 vectors_config={DENSE: models.VectorParams(size=dim, distance=models.Distance.COSINE)},
                 sparse_vectors_config={SPARSE: models.SparseVectorParams(modifier=models.Modifier.IDF)},
             )
-            self._index(self.name, ("source", "content_hash"))
+            self._index(self.name, ("source", "content_hash", "quarantined"))
         if not self.client.collection_exists(self.articles_name):
             self.client.create_collection(self.articles_name, vectors_config={})
             self._index(self.articles_name, ("content_hash",))
@@ -137,10 +141,11 @@ class Store:
         )
 
     def _index(self, collection: str, fields: Iterable[str]) -> None:
-        """Keyword payload indexes; the embedded store has none (it scans), so only on a server."""
+        """Payload indexes; the embedded store has none (it scans), so only on a server."""
         if self.client.init_options.get("path") is None and self.client.init_options.get("location") is None:
             for field in fields:
-                self.client.create_payload_index(collection, field, models.PayloadSchemaType.KEYWORD)
+                schema = models.PayloadSchemaType.BOOL if field == "quarantined" else models.PayloadSchemaType.KEYWORD
+                self.client.create_payload_index(collection, field, schema)
 
     def check_embedder(self, embedder_id: str) -> None:
         built_by = self.embedder_id()
@@ -213,7 +218,8 @@ class Store:
             ],
             wait=True,
         )
-        payload = {**record.__dict__, "dates": list(record.dates), "people": list(record.people), "text": text, "body": body,
+        payload = {**record.__dict__, "dates": list(record.dates), "people": list(record.people),
+                   "quarantined": list(record.quarantined), "text": text, "body": body,
                    "spans": [[s.start, s.end] for s in spans]}
         self.client.upsert(self.articles_name, [models.PointStruct(id=article_id(record.source), vector={}, payload=payload)], wait=True)
         self._delete_chunks(record.source, keep_hash=record.content_hash)
@@ -238,21 +244,23 @@ class Store:
     def search(self, dense: np.ndarray, sparse: SparseVector | None, limit: int, prefetch: int,
                fusion: str = "rrf") -> list[Hit]:
         """Hybrid search: dense and sparse candidates fused (RRF or DBSF); dense alone when
-        ``sparse`` is None or empty. Chunks of uncommitted or superseded articles are dropped."""
+        ``sparse`` is None or empty. Chunks of uncommitted, superseded or quarantined articles
+        are never returned."""
         dense_list = dense.tolist()
         if sparse is not None and sparse.indices:
             result = self.client.query_points(
                 self.name,
                 prefetch=[
-                    models.Prefetch(query=dense_list, using=DENSE, limit=prefetch),
+                    models.Prefetch(query=dense_list, using=DENSE, limit=prefetch, filter=_NOT_QUARANTINED),
                     models.Prefetch(query=models.SparseVector(indices=sparse.indices, values=sparse.values),
-                                    using=SPARSE, limit=prefetch),
+                                    using=SPARSE, limit=prefetch, filter=_NOT_QUARANTINED),
                 ],
                 query=models.FusionQuery(fusion=models.Fusion.DBSF if fusion == "dbsf" else models.Fusion.RRF),
                 limit=limit * 2, with_payload=True,
             )
         else:
-            result = self.client.query_points(self.name, query=dense_list, using=DENSE, limit=limit * 2, with_payload=True)
+            result = self.client.query_points(self.name, query=dense_list, using=DENSE, limit=limit * 2,
+                                              query_filter=_NOT_QUARANTINED, with_payload=True)
         hits = [_hit(p) for p in result.points]
         return self._committed(hits)[:limit]
 
@@ -265,13 +273,11 @@ class Store:
         return [h for h in hits if current.get(h.source) == h.meta.get("content_hash")]
 
 
-def chunk_payload(source: str, title: str, text: str, start: int, end: int, sentences: Iterable[Span],
-                  index: int, content_hash: str, meta: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "source": source, "title": title, "text": text, "start": start, "end": end,
-        "sentences": [[s.start, s.end] for s in sentences], "chunk_index": index,
-        "content_hash": content_hash, **meta,
-    }
+def node_payload(node: TextNode, source_text: str) -> dict[str, Any]:
+    """A chunk node's payload: its metadata, positions, and the source text it spans
+    (from which quotes are cut, so offsets stay exact)."""
+    start, end = node.start_char_idx, node.end_char_idx
+    return {**node.metadata, "text": source_text[start:end], "start": start, "end": end}
 
 
 def _hit(point: models.ScoredPoint) -> Hit:
@@ -290,6 +296,7 @@ def _record(payload: dict[str, Any]) -> ArticleRecord:
         chunk_count=int(payload.get("chunk_count", 0)), dates=tuple(payload.get("dates", ())),
         people=tuple(payload.get("people", ())), ingested_at=float(payload.get("ingested_at", 0.0)),
         kind=payload.get("kind", "text"), chars=int(payload.get("chars", 0)),
+        quarantined=tuple(payload.get("quarantined", ())),
     )
 
 

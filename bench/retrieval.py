@@ -1,0 +1,110 @@
+"""Retrieval latency at 1k, 10k and 100k chunks on the embedded Qdrant (qdrant-client local
+mode): query embedding reported apart from the search itself. Real vectors for the real
+corpus (computed once, cached on disk), and for the larger sizes vectors drawn near real
+ones, with real payloads.
+
+    python -m bench.retrieval [--sizes 1000,10000,100000] [--queries 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+from qdrant_client import QdrantClient, models
+
+from bench.common import OUT, corpus_files, table
+from rag import sparse
+from rag.embed.cache import CachedEmbedder
+from rag.embed.factory import _create
+from rag.ingest.pipeline import chunk_article, parse_article
+from rag.ingest.reader import read_document
+from rag.settings import Settings
+from rag.store import DENSE, SPARSE
+
+QUESTIONS = Path(__file__).resolve().parent.parent / "evals" / "questions.jsonl"
+
+
+def real_chunks(settings: Settings, embedder) -> tuple[np.ndarray, list[dict], list]:
+    texts, payloads = [], []
+    for path in corpus_files():
+        try:
+            article = parse_article(read_document(path))
+        except Exception:
+            continue
+        for chunk in chunk_article(article, settings.chunk_tokens, settings.chunk_overlap_sentences):
+            texts.append((chunk.text, article.title))
+            payloads.append({"source": article.source, "title": article.title, "text": chunk.text,
+                             "start": chunk.start, "end": chunk.end, "chunk_index": chunk.index})
+    print(f"{len(texts)} real chunks; embedding (cached after the first run)…", flush=True)
+    vectors = embedder.embed_documents([t for t, _ in texts], [h for _, h in texts])
+    sparse_vectors = [sparse.encode_document(h + " " + t) for t, h in texts]
+    return vectors, payloads, sparse_vectors
+
+
+def build(client: QdrantClient, name: str, n: int, vectors: np.ndarray, payloads: list[dict], sparse_vectors: list,
+          rng: np.random.Generator) -> None:
+    client.create_collection(name, vectors_config={DENSE: models.VectorParams(size=vectors.shape[1], distance=models.Distance.COSINE)},
+                             sparse_vectors_config={SPARSE: models.SparseVectorParams(modifier=models.Modifier.IDF)})
+    batch = []
+    for i in range(n):
+        j = i % len(vectors)
+        v = vectors[j] if i < len(vectors) else vectors[j] + rng.normal(0, 0.02, vectors.shape[1]).astype(np.float32)
+        sv = sparse_vectors[j]
+        batch.append(models.PointStruct(id=i, vector={DENSE: (v / np.linalg.norm(v)).tolist(),
+                                                      SPARSE: models.SparseVector(indices=sv.indices, values=sv.values)},
+                                        payload=payloads[j]))
+        if len(batch) == 1000:
+            client.upsert(name, batch, wait=True)
+            batch = []
+    if batch:
+        client.upsert(name, batch, wait=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--queries", type=int, default=50)
+    args = parser.parse_args()
+    settings = Settings.from_env()
+    OUT.mkdir(parents=True, exist_ok=True)
+    embedder = CachedEmbedder(_create(settings), OUT / "vectors-cache.sqlite")
+    vectors, payloads, sparse_vectors = real_chunks(settings, embedder)
+    questions = [json.loads(line)["question"] for line in QUESTIONS.read_text(encoding="utf-8").splitlines()][: args.queries]
+    t0 = time.perf_counter()
+    qvecs = [embedder.embed_query(q) for q in questions]
+    embed_ms = (time.perf_counter() - t0) * 1000 / len(questions)
+    rng = np.random.default_rng(0)
+    rows = []
+    for n in [int(s) for s in args.sizes.split(",")]:
+        client = QdrantClient(location=":memory:")
+        t0 = time.perf_counter()
+        build(client, "bench", n, vectors, payloads, sparse_vectors, rng)
+        build_s = time.perf_counter() - t0
+        for mode in ("dense", "hybrid"):
+            times = []
+            for q, qv in zip(questions, qvecs):
+                sv = sparse.encode_query(q)
+                t = time.perf_counter()
+                if mode == "dense":
+                    client.query_points("bench", query=qv.tolist(), using=DENSE, limit=12, with_payload=True)
+                else:
+                    client.query_points("bench", prefetch=[
+                        models.Prefetch(query=qv.tolist(), using=DENSE, limit=30),
+                        models.Prefetch(query=models.SparseVector(indices=sv.indices, values=sv.values), using=SPARSE, limit=30)],
+                        query=models.FusionQuery(fusion=models.Fusion.RRF), limit=12, with_payload=True)
+                times.append((time.perf_counter() - t) * 1000)
+            rows.append([n, mode, float(np.percentile(times, 50)), float(np.percentile(times, 95)), embed_ms, build_s])
+            print(rows[-1], flush=True)
+        client.close()
+    out = table(["chunks", "search", "p50 ms", "p95 ms", "query embed ms", "build s"], rows)
+    print(out)
+    (OUT / "retrieval.md").write_text(out + "\n", encoding="utf-8")
+    (OUT / "retrieval.json").write_text(json.dumps(rows), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,143 @@
+"""Faults: a killed ingest, a locked embedded store, an LLM endpoint that is down, slow or
+returns garbage. Each must lose nothing and end in a clear message."""
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[2]
+RAG = [sys.executable, "-m", "rag.cli"]
+
+
+def cli_env(data: Path) -> dict:
+    from rag.settings import Settings
+
+    return dict(os.environ, RAG_DATA_DIR=str(data), RAG_MODELS_DIR=str(Settings().models_dir), RAG_LLM="none")
+
+
+def make_corpus(folder: Path, n: int) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    cities = ["Києві", "Львові", "Одесі", "Харкові", "Дніпрі", "Полтаві", "Чернігові", "Ужгороді"]
+    for i in range(n):
+        city = cities[i % len(cities)]
+        (folder / f"a{i:03d}.txt").write_text(
+            f"Новина номер {i} з міста\nУ {city} відбулася зустріч номер {i} щодо оборони. "
+            f"Учасники обговорили {i} питань про постачання і логістику. Наступна зустріч буде через {i + 2} днів.\n",
+            encoding="utf-8")
+    return folder
+
+
+def consistency(data: Path, collection: str = "news") -> tuple[int, int, list[str]]:
+    """(articles, visible chunks, problems): every article's chunks all present, no extra ones."""
+    from qdrant_client import QdrantClient
+
+    client = QdrantClient(path=str(data / "qdrant"))
+    try:
+        records = [p.payload for p in client.scroll(collection + "__articles", limit=10000)[0] if "source" in p.payload]
+        chunks = [p.payload for p in client.scroll(collection, limit=100000, with_payload=["source", "content_hash", "chunk_index"])[0]]
+    finally:
+        client.close()
+    problems = []
+    current = {r["source"]: r for r in records}
+    visible = [c for c in chunks if current.get(c["source"], {}).get("content_hash") == c["content_hash"]]
+    for source, r in current.items():
+        got = sorted(c["chunk_index"] for c in visible if c["source"] == source)
+        if got != list(range(r["chunk_count"])):
+            problems.append(f"{source}: chunks {got} for chunk_count {r['chunk_count']}")
+    return len(records), len(visible), problems
+
+
+def test_killed_ingest_leaves_whole_articles_and_resumes_without_duplicates(tmp_path):
+    data = tmp_path / "data"
+    corpus = make_corpus(tmp_path / "corpus", 40)
+    env = dict(cli_env(data), RAG_INGEST_BATCH_CHUNKS="4")
+    rng = random.Random(7)
+    kills = 0
+    for _ in range(3):
+        proc = subprocess.Popen(RAG + ["ingest", "--quiet", str(corpus)], env=env, cwd=ROOT,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(12, 25))  # model load takes most of the first seconds
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            kills += 1
+        proc.wait()
+        if (data / "qdrant").exists():
+            articles, chunks, problems = consistency(data)
+            assert not problems, problems
+    assert kills >= 1, "the ingest finished before any kill; the test needs a bigger corpus"
+    out = subprocess.run(RAG + ["ingest", "--quiet", str(corpus)], env=env, cwd=ROOT, capture_output=True,
+                         text=True, timeout=900)
+    assert out.returncode == 0, out.stderr
+    articles, chunks, problems = consistency(data)
+    assert not problems and articles == 40
+    again = subprocess.run(RAG + ["ingest", "--quiet", str(corpus)], env=env, cwd=ROOT, capture_output=True,
+                           text=True, timeout=900)
+    assert "40 unchanged" in again.stdout
+    assert consistency(data)[:2] == (articles, chunks)
+
+
+def test_a_locked_embedded_store_gets_a_clear_message(tmp_path, settings):
+    from qdrant_client import QdrantClient
+
+    data = tmp_path / "locked"
+    (data / "qdrant").mkdir(parents=True)
+    holder = QdrantClient(path=str(data / "qdrant"))
+    try:
+        out = subprocess.run(RAG + ["ask", "--no-llm", "What did Austin and Umerov discuss?"], env=cli_env(data),
+                             cwd=ROOT, capture_output=True, text=True, timeout=300)
+    finally:
+        holder.close()
+    assert out.returncode == 2
+    assert "in use by another process" in out.stderr and "RAG_QDRANT_URL" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+class _Endpoint(BaseHTTPRequestHandler):
+    behaviour = "garbage"
+
+    def do_POST(self):  # noqa: N802
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        if self.behaviour == "slow":
+            time.sleep(5)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(b"{not json at all" if self.behaviour == "garbage" else b"{}")
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture()
+def endpoint():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Endpoint)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+
+
+@pytest.mark.parametrize("behaviour", ["down", "slow", "garbage"])
+def test_llm_endpoint_faults_fall_back_to_the_cited_extractive_answer(service, endpoint, behaviour):
+    from rag.service import RagService
+
+    url = "http://127.0.0.1:9/v1" if behaviour == "down" else f"http://127.0.0.1:{endpoint.server_address[1]}/v1"
+    _Endpoint.behaviour = behaviour
+    svc = RagService(replace(service.settings, llm="openai", llm_url=url, llm_model="m", llm_timeout_s=2.0))
+    svc._client, svc._embedder, svc._vectors = service.client, service.embedder, service._vectors
+    t0 = time.perf_counter()
+    answer = svc.ask("How many missiles did Russia launch on 5 December?")
+    assert time.perf_counter() - t0 < 30
+    assert answer.mode == "extractive" and answer.citations and answer.notice
+    assert "70 ракет" in " ".join(c.quote for c in answer.citations)
