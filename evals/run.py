@@ -162,7 +162,9 @@ def write_report(out: Path, report: dict[str, Any]) -> None:
             lines.append(f"| {group} | {s['questions']} | {_fmt(s['hit@3'])} | {_fmt(s['chunk_mrr'])} | "
                          f"{_fmt(s['citation_precision'])} | {_fmt(s['citation_recall'])} | {_fmt(s['false_abstention_rate'])} |")
     if report.get("failures"):
-        lines += ["", "## Thresholds missed", ""] + [f"- {f}" for f in report["failures"]]
+        lines += ["", "## Thresholds missed (the gate fails)", ""] + [f"- {f}" for f in report["failures"]]
+    if report.get("targets_missed"):
+        lines += ["", "## Targets not reached yet (reported, not gating)", ""] + [f"- {f}" for f in report["targets_missed"]]
     (out / "report.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     _chart(out / "report.png", report["summary"], base)
 
@@ -249,11 +251,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         base_summary = _with_llm(summarise(base_rows), base_llm_rows)
         base_rows += base_llm_rows
 
-    thresholds = tomllib.loads((EVALS / "thresholds.toml").read_text(encoding="utf-8"))["seeds"]
+    config = tomllib.loads((EVALS / "thresholds.toml").read_text(encoding="utf-8"))
+    thresholds = config["seeds"]
     failures = check_thresholds(summary, thresholds)
+    targets_missed = check_thresholds(summary, config.get("targets", {}))
     report = {"summary": summary, "baseline": base_summary, "by_lang": breakdown(rows, "lang"),
               "by_type": breakdown(rows, "type"), "llm_questions": len(llm_rows), "rows": rows + llm_rows,
-              "baseline_rows": base_rows, "failures": failures, "thresholds": thresholds}
+              "baseline_rows": base_rows, "failures": failures, "thresholds": thresholds,
+              "targets_missed": targets_missed}
     write_report(args.out, report)
     print((args.out / "report.md").read_text(encoding="utf-8"))
     service.close()

@@ -158,7 +158,8 @@ def extractive(question: str, evidence: Sequence[Evidence], timings: dict[str, f
                k: int = 3, margin: float = 0.0) -> Answer:
     """The best evidence sentences themselves, each cited: the answer without an LLM.
     Sentences after the first are kept only within ``margin`` of its score."""
-    chosen = [e for e in evidence[:k] if e.score >= evidence[0].score - margin] if evidence else []
+    rank = [e.meta.get("rank_score", e.score) for e in evidence[:k]]
+    chosen = [e for e, r in zip(evidence[:k], rank) if r >= rank[0] - margin] if evidence else []
     citations = [_citation(i, e) for i, e in enumerate(chosen, 1)]
     text = " ".join(f"«{c.quote}» [{c.n}]" for c in citations)
     return Answer(question=question, text=text, abstained=False, citations=tuple(citations),

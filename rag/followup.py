@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
+from rag.coverage import question_entities
+
 _FOLLOW_UP = re.compile(
-    r"^(and|but|also|what about|how about|what else|and what|why|when|where|who|"
-    r"а|і|й|та|ще|а що|а як|а коли|а де|а хто|що ще|чому|коли|де|хто)\b",
+    r"^(and|but|also|so|then|what about|how about|what else|"
+    r"а|і|й|та|але|ще|також|то|а що|а як|що ще|як щодо)\b",
     re.IGNORECASE,
 )
 _PRONOUN = re.compile(
@@ -23,15 +25,19 @@ _MAX_FOLLOW_UP_WORDS = 8
 
 
 def is_follow_up(question: str) -> bool:
-    """Short questions that start like a continuation or lean on a pronoun.
+    """Short questions that start like a continuation, or lean on a pronoun and name nobody.
 
     >>> is_follow_up("And what about air defence?"), is_follow_up("What did Austin and Umerov discuss?")
+    (True, False)
+    >>> is_follow_up("When did he say that?"), is_follow_up("Who from NATO did Umerov meet in Kyiv?")
     (True, False)
     """
     words = question.split()
     if not words or len(words) > _MAX_FOLLOW_UP_WORDS:
         return False
-    return bool(_FOLLOW_UP.match(question.strip()) or _PRONOUN.search(question))
+    if _FOLLOW_UP.match(question.strip()):
+        return True
+    return bool(_PRONOUN.search(question)) and not question_entities(question)
 
 
 def standalone_question(previous: Sequence[str], question: str) -> str:
