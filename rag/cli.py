@@ -43,6 +43,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     results = service.ingest(paths, on_result=done, rebuild=args.rebuild, on_start=start)
     if bar:
         bar[0].close()
+    if args.prune:
+        for source in service.prune([r.source for r in results]):
+            print(f"removed   {source} (no longer among the ingested files)", file=sys.stderr)
     counts: dict[str, int] = {}
     for r in results:
         counts[r.status] = counts.get(r.status, 0) + 1
@@ -152,6 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--collection")
     p.add_argument("--rebuild", action="store_true", help="drop the collection first")
     p.add_argument("--strict", action="store_true", help="exit non-zero if any file is rejected")
+    p.add_argument("--prune", action="store_true", help="remove articles whose files are not among PATHs any more")
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=cmd_ingest)
 

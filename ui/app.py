@@ -36,7 +36,7 @@ def build_app(service: RagService) -> gr.Blocks:
         return texts, meta, spans
 
     def ask(message: str, history: list[dict[str, Any]], questions: list[str], collection: str,
-            use_llm: bool) -> Iterator[tuple]:
+            use_llm: bool, n_sources: float = settings.evidence_k, answer_language: str = "auto") -> Iterator[tuple]:
         history = list(history or [])
         questions = list(questions or [])
         question = standalone_question(questions, message or "")
@@ -48,7 +48,9 @@ def build_app(service: RagService) -> gr.Blocks:
         yield history, gr.update(), questions, None, gr.update(), "", None
         streamed = ""
         try:
-            for event in service.ask_stream(question, collection, use_llm=use_llm):
+            language = None if answer_language == "auto" else answer_language
+            for event in service.ask_stream(question, collection, use_llm=use_llm, evidence_k=int(n_sources),
+                                            language=language):
                 if isinstance(event, Status):
                     history[-1] = {"role": "assistant", "content": escape_chat(event.text + " …")}
                     yield history, gr.update(), questions, None, gr.update(), "", None
@@ -87,7 +89,9 @@ def build_app(service: RagService) -> gr.Blocks:
 
     def list_articles(collection: str) -> list[list[Any]]:
         try:
-            return [[r.source, r.title, r.dates[0] if r.dates else "", r.chunk_count] for r in service.articles(collection)]
+            return [[r.source, r.title, r.dates[0] if r.dates else "", r.chunk_count,
+                     "quarantined: " + ", ".join(r.quarantined) if r.quarantined else ""]
+                    for r in service.articles(collection)]
         except RagError:
             return []
 
@@ -147,9 +151,13 @@ def build_app(service: RagService) -> gr.Blocks:
                 collection = gr.Dropdown(choices=collections(), value=settings.collection, label="Collection",
                                          allow_custom_value=True)
                 use_llm = gr.Checkbox(value=True, label=f"Write the answer with the language model ({settings.llm})")
+                n_sources = gr.Slider(2, 10, value=settings.evidence_k, step=1,
+                                      label="Passages given to the language model (more: fuller answers, slower start)")
+                answer_language = gr.Radio([("auto (the question's)", "auto"), ("English", "en"), ("Українська", "uk")],
+                                           value="auto", label="Answer language")
                 gr.Markdown(f"Embedder: `{service.embedder.id}` · LLM: `{service.llm_status()}`")
         with gr.Tab("Articles"):
-            table = gr.Dataframe(headers=["source", "title", "date", "chunks"], value=list_articles(settings.collection),
+            table = gr.Dataframe(headers=["source", "title", "date", "chunks", "flag"], value=list_articles(settings.collection),
                                  interactive=False, elem_id="articles")
             files = gr.File(file_count="multiple", file_types=[".txt", ".md", ".html", ".htm"], label="Add articles")
             add_btn = gr.Button("Ingest files", elem_id="ingest")
@@ -159,7 +167,7 @@ def build_app(service: RagService) -> gr.Blocks:
                 remove_btn = gr.Button("Remove article", variant="stop")
 
         outputs = [chatbot, sources, questions_state, answer_state, pick, markdown_out, answer_json]
-        inputs = [box, chatbot, questions_state, collection, use_llm]
+        inputs = [box, chatbot, questions_state, collection, use_llm, n_sources, answer_language]
         send.click(ask, inputs, outputs, api_name="ask", concurrency_id="ask").then(lambda: "", None, box, api_name=False)
         box.submit(ask, inputs, outputs, api_name=False, concurrency_id="ask").then(lambda: "", None, box, api_name=False)
         pick.change(open_citation, [pick, answer_state, collection], article, api_name="open_citation").then(

@@ -117,3 +117,20 @@ def test_missing_collection_and_mismatched_embedder_are_clear(service):
     with pytest.raises(EmbedderMismatchError, match="built with embedder 'st:another-model'"):
         store.check_embedder(service.embedder.id)
     store.drop()
+
+
+def test_prune_removes_articles_whose_files_are_gone(service, tmp_path):
+    folder = tmp_path / "prune"
+    folder.mkdir()
+    for name in ("one.txt", "two.txt"):
+        (folder / name).write_text(f"Стаття {name}\nМіністр оборони відвідав завод {name} у Вінниці.\n", encoding="utf-8")
+    service.ingest([folder], collection="test_prune")
+    (folder / "two.txt").unlink()
+    kept = [r.source for r in service.ingest([folder], collection="test_prune")]
+    assert service.prune(kept, collection="test_prune") == ["two.txt"]
+    assert [r.source for r in service.articles("test_prune")] == ["one.txt"]
+
+
+def test_answer_language_can_be_forced_and_evidence_count_set(service):
+    found = service.retrieve("What did Austin and Umerov discuss?", evidence_k=3)
+    assert len(found.evidence) == 3
