@@ -60,30 +60,34 @@ def consistency(data: Path, collection: str = "news") -> tuple[int, int, list[st
 
 def test_killed_ingest_leaves_whole_articles_and_resumes_without_duplicates(tmp_path):
     data = tmp_path / "data"
-    corpus = make_corpus(tmp_path / "corpus", 40)
+    corpus = make_corpus(tmp_path / "corpus", 60)
     env = dict(cli_env(data), RAG_INGEST_BATCH_CHUNKS="4")
     rng = random.Random(7)
-    kills = 0
+    committed_before_kill = []
     for _ in range(3):
-        proc = subprocess.Popen(RAG + ["ingest", "--quiet", str(corpus)], env=env, cwd=ROOT,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(12, 25))  # model load takes most of the first seconds
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGKILL)
-            kills += 1
+        proc = subprocess.Popen(RAG + ["ingest", str(corpus)], env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, text=True)
+        target = rng.randint(2, 12)  # SIGKILL after this many more articles were committed
+        seen = 0
+        for line in proc.stderr:
+            if "ingested " in line:
+                seen += 1
+                if seen >= target:
+                    proc.send_signal(signal.SIGKILL)
+                    break
         proc.wait()
-        if (data / "qdrant").exists():
-            articles, chunks, problems = consistency(data)
-            assert not problems, problems
-    assert kills >= 1, "the ingest finished before any kill; the test needs a bigger corpus"
+        committed_before_kill.append(seen)
+        articles, chunks, problems = consistency(data)
+        assert not problems, problems
+    assert proc.returncode == -signal.SIGKILL and sum(committed_before_kill) < 60
     out = subprocess.run(RAG + ["ingest", "--quiet", str(corpus)], env=env, cwd=ROOT, capture_output=True,
                          text=True, timeout=900)
     assert out.returncode == 0, out.stderr
     articles, chunks, problems = consistency(data)
-    assert not problems and articles == 40
+    assert not problems and articles == 60
     again = subprocess.run(RAG + ["ingest", "--quiet", str(corpus)], env=env, cwd=ROOT, capture_output=True,
                            text=True, timeout=900)
-    assert "40 unchanged" in again.stdout
+    assert "60 unchanged" in again.stdout
     assert consistency(data)[:2] == (articles, chunks)
 
 
