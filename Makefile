@@ -23,10 +23,10 @@ serve:
 test:
 	@WITH_BROWSER=1 bash scripts/setup.sh
 	@.venv/bin/python -m pytest -q -ra
-	@.venv/bin/rag eval --llm $${RAG_EVAL_LLM:-6} --baseline-llm $${RAG_EVAL_BASELINE_LLM:-2}
+	@.venv/bin/rag eval --llm $${RAG_EVAL_LLM:-6} --baseline-llm $${RAG_EVAL_BASELINE_LLM:-2} --squad --squad-sample 200
 
 eval: setup
-	@.venv/bin/rag eval --llm $${RAG_EVAL_LLM:-6} --baseline-llm $${RAG_EVAL_BASELINE_LLM:-2}
+	@.venv/bin/rag eval --llm $${RAG_EVAL_LLM:-6} --baseline-llm $${RAG_EVAL_BASELINE_LLM:-2} --squad --squad-sample 200
 
 bench: setup
 	@.venv/bin/python -m bench.ingest

@@ -161,6 +161,12 @@ def write_report(out: Path, report: dict[str, Any]) -> None:
         for group, s in report[key].items():
             lines.append(f"| {group} | {s['questions']} | {_fmt(s['hit@3'])} | {_fmt(s['chunk_mrr'])} | "
                          f"{_fmt(s['citation_precision'])} | {_fmt(s['citation_recall'])} | {_fmt(s['false_abstention_rate'])} |")
+    if report.get("squad"):
+        sq = report["squad"]
+        lines += ["", "## External: squad-uk-mini", "",
+                  f"{sq['questions']} questions over {sq['paragraphs']} paragraphs, with {sq['distractors']} uk-news "
+                  "distractor articles in the same collection; extractive answers.", "", "| metric | value |", "|---|---|"]
+        lines += [f"| {k} | {_fmt(v)} |" for k, v in sq.items() if k not in {"questions", "paragraphs", "distractors"}]
     if report.get("failures"):
         lines += ["", "## Thresholds missed (the gate fails)", ""] + [f"- {f}" for f in report["failures"]]
     if report.get("targets_missed"):
@@ -212,6 +218,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--baseline-llm", type=int, default=None,
                         help="LLM answers for the baseline (default: as many as --llm)")
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--squad", action="store_true", help="also run the external squad-uk-mini check")
+    parser.add_argument("--distractors", type=int, default=100, help="uk-news articles mixed into the squad collection")
+    parser.add_argument("--squad-sample", type=int, default=None, help="an evenly spaced sample of the squad questions")
     parser.add_argument("--out", type=Path, default=EVALS / "report")
     parser.add_argument("--no-gate", action="store_true", help="report only; do not fail on thresholds")
     args = parser.parse_args(list(argv or []))
@@ -251,11 +260,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         base_summary = _with_llm(summarise(base_rows), base_llm_rows)
         base_rows += base_llm_rows
 
+    squad = None
+    if args.squad:
+        from evals.squad import run as run_squad
+
+        squad = run_squad(service, args.distractors, _progress, args.squad_sample)
     config = tomllib.loads((EVALS / "thresholds.toml").read_text(encoding="utf-8"))
-    thresholds = config["seeds"]
+    # llm_* thresholds apply when LLM answers were measured (rag eval --llm N)
+    thresholds = {k: v for k, v in config["seeds"].items() if llm_rows or not k.startswith("llm_")}
     failures = check_thresholds(summary, thresholds)
+    if squad is not None:
+        failures += [f"squad {f}" for f in check_thresholds(squad, config.get("squad", {}))]
     targets_missed = check_thresholds(summary, config.get("targets", {}))
-    report = {"summary": summary, "baseline": base_summary, "by_lang": breakdown(rows, "lang"),
+    report = {"summary": summary, "baseline": base_summary, "squad": squad, "by_lang": breakdown(rows, "lang"),
               "by_type": breakdown(rows, "type"), "llm_questions": len(llm_rows), "rows": rows + llm_rows,
               "baseline_rows": base_rows, "failures": failures, "thresholds": thresholds,
               "targets_missed": targets_missed}

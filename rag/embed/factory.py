@@ -10,12 +10,13 @@ from rag.settings import Settings
 
 
 def create_embedder(settings: Settings) -> Embedder:
-    """The configured embedder, with its document vectors cached on disk (``RAG_EMBED_CACHE``)."""
+    """The configured embedder, its document vectors cached on disk (``RAG_EMBED_CACHE``), in the
+    user's cache folder: the cache is content-addressed, so every corpus and checkout shares it."""
     embedder = _create(settings)
     if settings.embed_cache:
         from rag.embed.cache import CachedEmbedder
 
-        return CachedEmbedder(embedder, Path(settings.data_dir) / "embed-cache.sqlite")
+        return CachedEmbedder(embedder, Path(settings.download_cache) / "embed-cache.sqlite")
     return embedder
 
 

@@ -1,0 +1,76 @@
+"""External check on data nobody here wrote: squad-uk-mini (579 Ukrainian SQuAD questions over
+197 paragraphs), each paragraph ingested as an article into its own collection together with
+distractor articles from the uk-news corpus. A question counts when the gold answer span lies
+inside a quote cited from the gold paragraph.
+
+    rag eval --squad [--distractors N]
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Any, Callable
+
+from evals import metrics as M
+from rag.service import RagService
+from rag.settings import PROJECT_ROOT
+
+SHARED = PROJECT_ROOT.parent / "shared"
+SQUAD = SHARED / "qa" / "squad-uk-mini" / "squad-train-v1.1-uk-mini.json"
+DISTRACTORS = SHARED / "corpora" / "uk-news"
+COLLECTION = "eval_squad"
+
+
+def load_squad(path: Path = SQUAD) -> tuple[dict[str, str], list[dict[str, Any]]]:
+    """Paragraph texts by file name, and questions with their gold paragraph and answer span."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    paragraphs: dict[str, str] = {}
+    questions: list[dict[str, Any]] = []
+    for a, article in enumerate(data["data"]):
+        for p, para in enumerate(article["paragraphs"]):
+            name = f"squad_{a}_{p:03d}.txt"
+            paragraphs[name] = para["context"]
+            for qa in para["qas"]:
+                ans = qa["answers"][0]
+                questions.append({"id": qa["id"], "question": qa["question"], "source": name,
+                                  "start": ans["answer_start"], "end": ans["answer_start"] + len(ans["text"])})
+    return paragraphs, questions
+
+
+def run(service: RagService, distractors: int, progress: Callable[[int, int, str], None],
+        sample: int | None = None) -> dict[str, Any]:
+    """Score every question, or an evenly spaced ``sample`` of them (the same ones each run)."""
+    paragraphs, questions = load_squad()
+    if sample and sample < len(questions):
+        step = len(questions) / sample
+        questions = [questions[int(i * step)] for i in range(sample)]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for name, text in paragraphs.items():
+            (folder / name).write_text(text, encoding="utf-8")
+        files = sorted(folder.iterdir())
+        if distractors:
+            files += sorted(DISTRACTORS.rglob("*.txt"))[:distractors]
+        service.ingest(files, COLLECTION)
+    rows = []
+    for i, q in enumerate(questions, 1):
+        found = service.retrieve(q["question"], COLLECTION)
+        answer = service.ask(q["question"], COLLECTION, use_llm=False).to_dict()
+        gold = (q["source"], q["start"], q["end"])
+
+        def contains(spans):
+            return any(s == gold[0] and a <= gold[1] and gold[2] <= b for s, a, b in spans)
+
+        rows.append({
+            "hit@1": M.article_hit([h.source for h in found.hits], [q["source"]], 1),
+            "hit@3": M.article_hit([h.source for h in found.hits], [q["source"]], 3),
+            "answer_in_citation": float(contains([(c["source"], c["start"], c["end"]) for c in answer["citations"]])),
+            "answer_in_evidence": float(contains([(e.quote.source, e.quote.start, e.quote.end) for e in found.evidence])),
+            "abstained": float(answer["abstained"]),
+        })
+        progress(i, len(questions), "squad-uk-mini")
+    summary = {k: M.mean(r[k] for r in rows) for k in rows[0]}
+    summary.update({"questions": len(rows), "paragraphs": len(paragraphs), "distractors": distractors})
+    return summary
