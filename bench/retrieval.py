@@ -18,8 +18,7 @@ from qdrant_client import QdrantClient, models
 
 from bench.common import OUT, corpus_files, table
 from rag import sparse
-from rag.embed.cache import CachedEmbedder
-from rag.embed.factory import _create
+from rag.embed.factory import create_embedder
 from rag.ingest.pipeline import chunk_article, parse_article
 from rag.ingest.reader import read_document
 from rag.settings import Settings
@@ -28,9 +27,9 @@ from rag.store import DENSE, SPARSE
 QUESTIONS = Path(__file__).resolve().parent.parent / "evals" / "questions.jsonl"
 
 
-def real_chunks(settings: Settings, embedder) -> tuple[np.ndarray, list[dict], list]:
+def real_chunks(settings: Settings, embedder, files: int | None) -> tuple[np.ndarray, list[dict], list]:
     texts, payloads = [], []
-    for path in corpus_files():
+    for path in corpus_files(files):
         try:
             article = parse_article(read_document(path))
         except Exception:
@@ -64,15 +63,54 @@ def build(client: QdrantClient, name: str, n: int, vectors: np.ndarray, payloads
         client.upsert(name, batch, wait=True)
 
 
+def build_edge(path: Path, n: int, vectors: np.ndarray, payloads: list[dict], sparse_vectors: list,
+               rng: np.random.Generator):
+    """The same points in a Qdrant Edge shard (the Qdrant engine in-process, qdrant-edge-py)."""
+    import qdrant_edge as q
+
+    shard = q.EdgeShard.create(str(path), q.EdgeConfig(
+        vectors={DENSE: q.EdgeVectorParams(size=vectors.shape[1], distance=q.Distance.Cosine)},
+        sparse_vectors={SPARSE: q.EdgeSparseVectorParams(modifier=q.Modifier.Idf)}))
+    batch = []
+    for i in range(n):
+        j = i % len(vectors)
+        v = vectors[j] if i < len(vectors) else vectors[j] + rng.normal(0, 0.02, vectors.shape[1]).astype(np.float32)
+        sv = sparse_vectors[j]
+        batch.append(q.Point(id=i, vector={DENSE: (v / np.linalg.norm(v)).tolist(),
+                                           SPARSE: q.SparseVector(indices=sv.indices, values=sv.values)},
+                             payload=payloads[j]))
+        if len(batch) == 1000:
+            shard.update(q.UpdateOperation.upsert_points(batch))
+            batch = []
+    if batch:
+        shard.update(q.UpdateOperation.upsert_points(batch))
+    shard.optimize()  # build the HNSW index, as a long-running store would
+    return shard
+
+
+def edge_query(shard, mode: str, qv: np.ndarray, sv) -> None:
+    import qdrant_edge as q
+
+    dense = q.Query.Nearest(qv.tolist(), using=DENSE)
+    if mode == "dense":
+        shard.query(q.QueryRequest(query=dense, limit=12, with_payload=True))
+    else:
+        shard.query(q.QueryRequest(prefetches=[
+            q.Prefetch(query=dense, limit=30),
+            q.Prefetch(query=q.Query.Nearest(q.SparseVector(indices=sv.indices, values=sv.values), using=SPARSE), limit=30)],
+            query=q.Fusion.Rrf(k=60), limit=12, with_payload=True))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--queries", type=int, default=50)
+    parser.add_argument("--files", type=int, default=200, help="real articles to embed (the rest of N is synthetic)")
     args = parser.parse_args()
     settings = Settings.from_env()
     OUT.mkdir(parents=True, exist_ok=True)
-    embedder = CachedEmbedder(_create(settings), OUT / "vectors-cache.sqlite")
-    vectors, payloads, sparse_vectors = real_chunks(settings, embedder)
+    embedder = create_embedder(settings)  # vectors cached on disk: computed once, reused by later runs
+    vectors, payloads, sparse_vectors = real_chunks(settings, embedder, args.files)
     questions = [json.loads(line)["question"] for line in QUESTIONS.read_text(encoding="utf-8").splitlines()][: args.queries]
     t0 = time.perf_counter()
     qvecs = [embedder.embed_query(q) for q in questions]
@@ -89,7 +127,7 @@ def main() -> None:
             for q, qv in zip(questions, qvecs):
                 sv = sparse.encode_query(q)
                 t = time.perf_counter()
-                if mode == "dense":
+                if mode == "dense":  # qdrant-client local mode
                     client.query_points("bench", query=qv.tolist(), using=DENSE, limit=12, with_payload=True)
                 else:
                     client.query_points("bench", prefetch=[
@@ -97,9 +135,29 @@ def main() -> None:
                         models.Prefetch(query=models.SparseVector(indices=sv.indices, values=sv.values), using=SPARSE, limit=30)],
                         query=models.FusionQuery(fusion=models.Fusion.RRF), limit=12, with_payload=True)
                 times.append((time.perf_counter() - t) * 1000)
-            rows.append([n, mode, float(np.percentile(times, 50)), float(np.percentile(times, 95)), embed_ms, build_s])
+            rows.append([n, f"local {mode}", float(np.percentile(times, 50)), float(np.percentile(times, 95)), embed_ms, build_s])
             print(rows[-1], flush=True)
         client.close()
+        try:
+            import qdrant_edge  # noqa: F401
+        except ImportError:
+            continue
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            t0 = time.perf_counter()
+            shard = build_edge(Path(tmp), n, vectors, payloads, sparse_vectors, rng)
+            build_s = time.perf_counter() - t0
+            for mode in ("dense", "hybrid"):
+                times = []
+                for q, qv in zip(questions, qvecs):
+                    sv = sparse.encode_query(q)
+                    t = time.perf_counter()
+                    edge_query(shard, mode, qv, sv)
+                    times.append((time.perf_counter() - t) * 1000)
+                rows.append([n, f"edge {mode}", float(np.percentile(times, 50)), float(np.percentile(times, 95)), embed_ms, build_s])
+                print(rows[-1], flush=True)
+            shard.close()
     out = table(["chunks", "search", "p50 ms", "p95 ms", "query embed ms", "build s"], rows)
     print(out)
     (OUT / "retrieval.md").write_text(out + "\n", encoding="utf-8")
