@@ -44,23 +44,29 @@ def real_chunks(settings: Settings, embedder, files: int | None) -> tuple[np.nda
     return vectors, payloads, sparse_vectors
 
 
-def build(client: QdrantClient, name: str, n: int, vectors: np.ndarray, payloads: list[dict], sparse_vectors: list,
-          rng: np.random.Generator) -> None:
-    client.create_collection(name, vectors_config={DENSE: models.VectorParams(size=vectors.shape[1], distance=models.Distance.COSINE)},
-                             sparse_vectors_config={SPARSE: models.SparseVectorParams(modifier=models.Modifier.IDF)})
+def synthetic_batches(n: int, vectors: np.ndarray, payloads: list[dict], sparse_vectors: list,
+                      rng: np.random.Generator, size: int = 1000):
+    """Batches of (id, unit dense vector, sparse vector, payload): the real chunks first, then
+    vectors drawn near real ones (Gaussian noise, sigma 0.02) with the same payloads."""
     batch = []
     for i in range(n):
         j = i % len(vectors)
         v = vectors[j] if i < len(vectors) else vectors[j] + rng.normal(0, 0.02, vectors.shape[1]).astype(np.float32)
-        sv = sparse_vectors[j]
-        batch.append(models.PointStruct(id=i, vector={DENSE: (v / np.linalg.norm(v)).tolist(),
-                                                      SPARSE: models.SparseVector(indices=sv.indices, values=sv.values)},
-                                        payload=payloads[j]))
-        if len(batch) == 1000:
-            client.upsert(name, batch, wait=True)
+        batch.append((i, (v / np.linalg.norm(v)).tolist(), sparse_vectors[j], payloads[j]))
+        if len(batch) == size:
+            yield batch
             batch = []
     if batch:
-        client.upsert(name, batch, wait=True)
+        yield batch
+
+
+def build(client: QdrantClient, name: str, n: int, vectors: np.ndarray, payloads: list[dict], sparse_vectors: list,
+          rng: np.random.Generator) -> None:
+    client.create_collection(name, vectors_config={DENSE: models.VectorParams(size=vectors.shape[1], distance=models.Distance.COSINE)},
+                             sparse_vectors_config={SPARSE: models.SparseVectorParams(modifier=models.Modifier.IDF)})
+    for batch in synthetic_batches(n, vectors, payloads, sparse_vectors, rng):
+        client.upsert(name, [models.PointStruct(id=i, vector={DENSE: v, SPARSE: models.SparseVector(
+            indices=sv.indices, values=sv.values)}, payload=p) for i, v, sv, p in batch], wait=True)
 
 
 def build_edge(path: Path, n: int, vectors: np.ndarray, payloads: list[dict], sparse_vectors: list,
@@ -71,21 +77,22 @@ def build_edge(path: Path, n: int, vectors: np.ndarray, payloads: list[dict], sp
     shard = q.EdgeShard.create(str(path), q.EdgeConfig(
         vectors={DENSE: q.EdgeVectorParams(size=vectors.shape[1], distance=q.Distance.Cosine)},
         sparse_vectors={SPARSE: q.EdgeSparseVectorParams(modifier=q.Modifier.Idf)}))
-    batch = []
-    for i in range(n):
-        j = i % len(vectors)
-        v = vectors[j] if i < len(vectors) else vectors[j] + rng.normal(0, 0.02, vectors.shape[1]).astype(np.float32)
-        sv = sparse_vectors[j]
-        batch.append(q.Point(id=i, vector={DENSE: (v / np.linalg.norm(v)).tolist(),
-                                           SPARSE: q.SparseVector(indices=sv.indices, values=sv.values)},
-                             payload=payloads[j]))
-        if len(batch) == 1000:
-            shard.update(q.UpdateOperation.upsert_points(batch))
-            batch = []
-    if batch:
-        shard.update(q.UpdateOperation.upsert_points(batch))
+    for batch in synthetic_batches(n, vectors, payloads, sparse_vectors, rng):
+        shard.update(q.UpdateOperation.upsert_points([q.Point(id=i, vector={DENSE: v, SPARSE: q.SparseVector(
+            indices=sv.indices, values=sv.values)}, payload=p) for i, v, sv, p in batch]))
     shard.optimize()  # build the HNSW index, as a long-running store would
     return shard
+
+
+def local_query(client: QdrantClient, mode: str, qv: np.ndarray, sv) -> None:
+    """qdrant-client local mode: the product's embedded store."""
+    if mode == "dense":
+        client.query_points("bench", query=qv.tolist(), using=DENSE, limit=12, with_payload=True)
+    else:
+        client.query_points("bench", prefetch=[
+            models.Prefetch(query=qv.tolist(), using=DENSE, limit=30),
+            models.Prefetch(query=models.SparseVector(indices=sv.indices, values=sv.values), using=SPARSE, limit=30)],
+            query=models.FusionQuery(fusion=models.Fusion.RRF), limit=12, with_payload=True)
 
 
 def edge_query(shard, mode: str, qv: np.ndarray, sv) -> None:
@@ -117,26 +124,25 @@ def main() -> None:
     embed_ms = (time.perf_counter() - t0) * 1000 / len(questions)
     rng = np.random.default_rng(0)
     rows = []
-    for n in [int(s) for s in args.sizes.split(",")]:
-        client = QdrantClient(location=":memory:")
-        t0 = time.perf_counter()
-        build(client, "bench", n, vectors, payloads, sparse_vectors, rng)
-        build_s = time.perf_counter() - t0
+
+    def measure(n: int, engine: str, search, build_s: float) -> None:
+        """p50/p95 of ``search(mode, question, query_vector, sparse_vector)`` over the questions."""
         for mode in ("dense", "hybrid"):
             times = []
             for q, qv in zip(questions, qvecs):
                 sv = sparse.encode_query(q)
                 t = time.perf_counter()
-                if mode == "dense":  # qdrant-client local mode
-                    client.query_points("bench", query=qv.tolist(), using=DENSE, limit=12, with_payload=True)
-                else:
-                    client.query_points("bench", prefetch=[
-                        models.Prefetch(query=qv.tolist(), using=DENSE, limit=30),
-                        models.Prefetch(query=models.SparseVector(indices=sv.indices, values=sv.values), using=SPARSE, limit=30)],
-                        query=models.FusionQuery(fusion=models.Fusion.RRF), limit=12, with_payload=True)
+                search(mode, qv, sv)
                 times.append((time.perf_counter() - t) * 1000)
-            rows.append([n, f"local {mode}", float(np.percentile(times, 50)), float(np.percentile(times, 95)), embed_ms, build_s])
+            rows.append([n, f"{engine} {mode}", float(np.percentile(times, 50)), float(np.percentile(times, 95)),
+                         embed_ms, build_s])
             print(rows[-1], flush=True)
+
+    for n in [int(s) for s in args.sizes.split(",")]:
+        client = QdrantClient(location=":memory:")
+        t0 = time.perf_counter()
+        build(client, "bench", n, vectors, payloads, sparse_vectors, rng)
+        measure(n, "local", lambda mode, qv, sv: local_query(client, mode, qv, sv), time.perf_counter() - t0)
         client.close()
         try:
             import qdrant_edge  # noqa: F401
@@ -147,16 +153,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             t0 = time.perf_counter()
             shard = build_edge(Path(tmp), n, vectors, payloads, sparse_vectors, rng)
-            build_s = time.perf_counter() - t0
-            for mode in ("dense", "hybrid"):
-                times = []
-                for q, qv in zip(questions, qvecs):
-                    sv = sparse.encode_query(q)
-                    t = time.perf_counter()
-                    edge_query(shard, mode, qv, sv)
-                    times.append((time.perf_counter() - t) * 1000)
-                rows.append([n, f"edge {mode}", float(np.percentile(times, 50)), float(np.percentile(times, 95)), embed_ms, build_s])
-                print(rows[-1], flush=True)
+            measure(n, "edge", lambda mode, qv, sv: edge_query(shard, mode, qv, sv), time.perf_counter() - t0)
             shard.close()
     out = table(["chunks", "search", "p50 ms", "p95 ms", "query embed ms", "build s"], rows)
     print(out)
