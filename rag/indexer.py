@@ -75,7 +75,7 @@ def _write(p: _Prepared, vectors, store: Store) -> FileResult:
         ChunkPoint(chunk_id(article.source, digest, node.metadata["chunk_index"]), vector,
                    sparse.encode_document(article.title + " " + node.text),
                    {**node_payload(node, article.text), "quarantined": bool(signals)})
-        for node, vector in zip(to_nodes(article, p.chunks), vectors)
+        for node, vector in zip(to_nodes(article, p.chunks, digest), vectors)
     ]
     record = ArticleRecord(
         source=article.source, title=article.title, content_hash=digest, chunk_count=len(points),

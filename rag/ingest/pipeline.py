@@ -52,9 +52,9 @@ def chunk_article(article: Article, budget: int, overlap: int) -> list[Chunk]:
     return chunk_sentences(article, budget=budget, overlap=overlap)
 
 
-def to_nodes(article: Article, chunks: Sequence[Chunk]) -> list[TextNode]:
+def to_nodes(article: Article, chunks: Sequence[Chunk], digest: str | None = None) -> list[TextNode]:
     """llama-index nodes for the chunks; positions and sentence spans ride along in metadata."""
-    digest = content_hash(article.text)
+    digest = digest or content_hash(article.text)
     nodes = []
     for chunk in chunks:
         nodes.append(

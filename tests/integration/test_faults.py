@@ -1,7 +1,6 @@
 """Faults: a killed ingest, a locked embedded store, an LLM endpoint that is down, slow or
 returns garbage. Each must lose nothing and end in a clear message."""
 
-import json
 import os
 import random
 import signal
