@@ -91,11 +91,12 @@ def said_no_answer(raw: str) -> bool:
 def parse_claims(raw: str, n_evidence: int) -> list[Claim]:
     """Sentences of the LLM's answer with their valid markers.
 
-    Markers outside ``1..n_evidence`` are dropped; sentences left with none are dropped,
-    since nothing would back them; "Sources:" blocks the model adds are cut.
+    Markers outside ``1..n_evidence`` are dropped, and a sentence whose markers all pointed
+    nowhere is dropped; a sentence that carried no marker is kept with none, for
+    ``check_support`` to back with a passage or drop. "Sources:" blocks the model adds are cut.
 
-    >>> parse_claims("They met in Kyiv [1]. Also [7] nonsense. Air defence [2][3]. Fortifications. [2]", 2)
-    [Claim(text='They met in Kyiv.', markers=(1,)), Claim(text='Air defence.', markers=(2,)), Claim(text='Fortifications.', markers=(2,))]
+    >>> parse_claims("They met in Kyiv [1]. Also [7] nonsense. Air defence [2][3]. Fortifications. [2] Plain.", 2)
+    [Claim(text='They met in Kyiv.', markers=(1,)), Claim(text='Air defence.', markers=(2,)), Claim(text='Fortifications.', markers=(2,)), Claim(text='Plain.', markers=())]
     """
     raw = _SOURCES_BLOCK.sub("", raw.strip())
     raw = _ANY_BRACKET_REF.sub(lambda m: "".join(f"[{n.strip()}]" for n in re.split(r"[,;]", m.group(0)[1:-1])), raw)
@@ -106,8 +107,8 @@ def parse_claims(raw: str, n_evidence: int) -> list[Claim]:
         text = _MARKER.sub("", piece)
         text = re.sub(r"\s+([.,;:!?])", r"\1", " ".join(text.split())).strip()
         markers = tuple(dict.fromkeys(m for m in markers_in if 1 <= m <= n_evidence))
-        if not text.strip(" .") or not markers:
-            continue
+        if not text.strip(" .") or (markers_in and not markers):
+            continue  # empty, or every marker pointed at nothing
         if not text.endswith((".", "!", "?", "…")):
             text += "."
         if any(c.text.lower() == text.lower() for c in claims):
@@ -117,19 +118,21 @@ def parse_claims(raw: str, n_evidence: int) -> list[Claim]:
 
 
 def check_support(claims: Sequence[Claim], claim_vectors: np.ndarray, evidence_vectors: np.ndarray,
-                  floor: float, margin: float) -> list[Claim]:
-    """Keep each claim's markers that point at evidence close to the claim.
+                  floor: float, margin: float, assign: float) -> list[Claim]:
+    """Keep each claim's markers that point at evidence restating the claim.
 
-    A marker survives when its evidence is within ``margin`` of the claim's best-matching
-    evidence and above ``floor``; a claim left with none is re-pointed at its best match
-    if that clears ``floor``, otherwise dropped. Small models misattribute; this catches it.
+    A marker survives when its passage is within ``margin`` of the claim's best-matching
+    passage and above ``floor``. A claim left with no marker (the model cited the wrong
+    passage, or none) is pointed at its best match only when that clears ``assign``;
+    otherwise it is dropped. Small models misattribute and cite once per paragraph; this
+    catches both without ever presenting an unbacked sentence as sourced.
     """
     kept = []
     for claim, vector in zip(claims, claim_vectors):
         sims = evidence_vectors @ vector
         best = int(np.argmax(sims))
         good = tuple(m for m in claim.markers if sims[m - 1] >= max(floor, sims[best] - margin))
-        if not good and sims[best] >= floor:
+        if not good and sims[best] >= assign:
             good = (best + 1,)
         if good:
             kept.append(Claim(claim.text, good))
@@ -178,7 +181,8 @@ def abstain(question: str, reason: str, related: Sequence[Evidence], timings: di
 
 def compose(question: str, raw: str, evidence: Sequence[Evidence], timings: dict[str, float],
             embed_claims: Callable[[Sequence[str]], np.ndarray], evidence_vectors: np.ndarray,
-            floor: float = 0.35, margin: float = 0.08, extractive_k: int = 3, extractive_margin: float = 0.0) -> Answer:
+            floor: float = 0.55, margin: float = 0.05, assign: float = 0.6, extractive_k: int = 3,
+            extractive_margin: float = 0.0) -> Answer:
     """The final answer from the LLM's raw text: abstain if it says so, keep supported
     claims, and fall back to the extractive answer if none survive."""
     if said_no_answer(raw):
@@ -188,7 +192,7 @@ def compose(question: str, raw: str, evidence: Sequence[Evidence], timings: dict
         # an untranslated Ukrainian fragment in an English answer is a failed translation
         claims = [c for c in claims if not _CYRILLIC.search(c.text)]
     if claims:
-        claims = check_support(claims, embed_claims([c.text for c in claims]), evidence_vectors, floor, margin)
+        claims = check_support(claims, embed_claims([c.text for c in claims]), evidence_vectors, floor, margin, assign)
     if not claims:
         return extractive(question, evidence, timings,
                           notice="the language model's answer had no claim backed by a passage; showing the passages",

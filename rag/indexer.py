@@ -41,6 +41,10 @@ class FileResult:
 
 OnResult = Callable[[FileResult], None]
 
+# Bump when cleaning, chunking or the stored payload change: articles indexed by an older
+# pipeline are then re-indexed instead of being skipped as unchanged.
+PIPELINE_VERSION = 3
+
 
 @dataclass
 class _Prepared:
@@ -57,10 +61,10 @@ def _prepare(document: Document, store: Store, settings: Settings, pending: dict
     """Decide what a document needs: nothing (unchanged, duplicate) or indexing."""
     digest = content_hash(document.text)
     existing = store.get_article(document.source)
-    if existing is not None and existing.content_hash == digest:
+    if existing is not None and existing.content_hash == digest and existing.pipeline == PIPELINE_VERSION:
         return FileResult(document.source, "unchanged", chunks=existing.chunk_count)
     twin = store.find_by_hash(digest)
-    twin_source = twin.source if twin is not None else pending.get(digest)
+    twin_source = twin.source if twin is not None and twin.pipeline == PIPELINE_VERSION else pending.get(digest)
     if twin_source is not None and twin_source != document.source:
         return FileResult(document.source, "duplicate", f"same text as {twin_source}, skipped")
     article = parse_article(document)
@@ -80,7 +84,7 @@ def _write(p: _Prepared, vectors, store: Store) -> FileResult:
     record = ArticleRecord(
         source=article.source, title=article.title, content_hash=digest, chunk_count=len(points),
         dates=article.dates, people=article.people, ingested_at=now(), kind=p.document.kind,
-        chars=len(p.document.text), quarantined=tuple(signals),
+        chars=len(p.document.text), quarantined=tuple(signals), pipeline=PIPELINE_VERSION,
     )
     store.write_article(record, p.document.text, article.sentences, points)
     if signals:

@@ -223,9 +223,10 @@ class RagService:
                                                   *self._extractive_args()))
             return
         timings["generate_ms"] = (time.perf_counter() - t1) * 1000
-        evidence_vectors = self._vectors.get([e.quote.text for e in evidence], [e.title for e in evidence])
-        yield Done(answering.compose(question, "".join(pieces), evidence, timings, self.embedder.embed_queries,
-                                     evidence_vectors, self.settings.support_floor, self.settings.support_margin,
+        evidence_vectors = self.embedder.embed_symmetric([e.quote.text for e in evidence])
+        s = self.settings
+        yield Done(answering.compose(question, "".join(pieces), evidence, timings, self.embedder.embed_symmetric,
+                                     evidence_vectors, s.support_floor, s.support_margin, s.support_assign,
                                      *self._extractive_args()))
 
     def _extractive_args(self) -> tuple[int, float]:

@@ -56,8 +56,10 @@ class Settings:
     sparse: bool = True
     evidence_k: int = 6
     min_evidence_score: float = 0.30
-    support_floor: float = 0.35  # a claim's cited passage must be at least this similar to it
-    support_margin: float = 0.08  # ... and within this of the claim's best-matching passage
+    # does a claim restate its cited passage? (cosine with the embedder's similarity prompt)
+    support_floor: float = 0.55  # a cited passage must be at least this similar to the claim
+    support_margin: float = 0.05  # ... and within this of the claim's best-matching passage
+    support_assign: float = 0.60  # an uncited or miscited claim is pointed at its best passage above this
     extractive_max: int = 3
     extractive_margin: float = 0.0
 

@@ -36,7 +36,7 @@ SPARSE = "sparse"
 _NAMESPACE = uuid.UUID("6f1d3c2e-1b9a-4f57-9d59-0c1e8f6b7a10")
 _META_ID = str(uuid.uuid5(_NAMESPACE, "__meta__"))
 _ARTICLE_FIELDS = ["source", "title", "dates", "people", "content_hash", "chunk_count", "ingested_at", "kind", "chars",
-                   "quarantined"]
+                   "quarantined", "pipeline"]
 _NOT_QUARANTINED = models.Filter(must_not=[models.FieldCondition(key="quarantined", match=models.MatchValue(value=True))])
 
 
@@ -60,6 +60,7 @@ class ArticleRecord:
     kind: str = "text"
     chars: int = 0
     quarantined: tuple[str, ...] = ()  # injection signals; such an article is never evidence
+    pipeline: int = 0  # version of the ingest pipeline that indexed it
 
 
 @dataclass(frozen=True)
@@ -244,19 +245,20 @@ class Store:
                    "quarantined": list(record.quarantined), "text": text, "body": body,
                    "spans": [[s.start, s.end] for s in spans]}
         self.client.upsert(self.articles_name, [models.PointStruct(id=article_id(record.source), vector={}, payload=payload)], wait=True)
-        self._delete_chunks(record.source, keep_hash=record.content_hash)
+        self._delete_chunks(record.source, keep_ids=[c.id for c in chunks])
 
     def remove_article(self, source: str) -> bool:
         """Remove an article (record first, so it disappears at once) and its chunks."""
         if self.get_article(source) is None:
             return False
         self.client.delete(self.articles_name, models.PointIdsList(points=[article_id(source)]), wait=True)
-        self._delete_chunks(source, keep_hash=None)
+        self._delete_chunks(source, keep_ids=[])
         return True
 
-    def _delete_chunks(self, source: str, keep_hash: str | None) -> None:
+    def _delete_chunks(self, source: str, keep_ids: Sequence[str]) -> None:
+        """Delete the source's chunks except ``keep_ids`` (the ones just written)."""
         must = [models.FieldCondition(key="source", match=models.MatchValue(value=source))]
-        must_not = [models.FieldCondition(key="content_hash", match=models.MatchValue(value=keep_hash))] if keep_hash else []
+        must_not = [models.HasIdCondition(has_id=list(keep_ids))] if keep_ids else []
         self.client.delete(self.name, models.FilterSelector(filter=models.Filter(must=must, must_not=must_not)), wait=True)
 
     def count_chunks(self) -> int:
@@ -320,7 +322,7 @@ def _record(payload: dict[str, Any]) -> ArticleRecord:
         chunk_count=int(payload.get("chunk_count", 0)), dates=tuple(payload.get("dates", ())),
         people=tuple(payload.get("people", ())), ingested_at=float(payload.get("ingested_at", 0.0)),
         kind=payload.get("kind", "text"), chars=int(payload.get("chars", 0)),
-        quarantined=tuple(payload.get("quarantined", ())),
+        quarantined=tuple(payload.get("quarantined", ())), pipeline=int(payload.get("pipeline", 0)),
     )
 
 

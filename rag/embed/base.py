@@ -29,6 +29,11 @@ class Embedder(ABC):
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed_queries([text])[0]
 
+    def embed_symmetric(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors for comparing statements with each other (does a claim restate a passage?).
+        Models with a sentence-similarity prompt override this."""
+        return self.embed_queries(texts)
+
 
 def normalise(matrix: np.ndarray) -> np.ndarray:
     """Rows scaled to unit length (zero rows left as they are)."""

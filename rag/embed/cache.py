@@ -37,6 +37,9 @@ class CachedEmbedder(Embedder):
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self.inner.embed_queries(texts)
 
+    def embed_symmetric(self, texts: Sequence[str]) -> np.ndarray:
+        return self.inner.embed_symmetric(texts)
+
     def embed_documents(self, texts: Sequence[str], titles: Sequence[str] | None = None) -> np.ndarray:
         titles = list(titles) if titles is not None else [""] * len(texts)
         keys = [self._key(t, h) for t, h in zip(texts, titles)]

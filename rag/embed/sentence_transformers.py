@@ -13,6 +13,7 @@ from rag.embed.base import Embedder, normalise
 # EmbeddingGemma's retrieval prompts (model card); without them its quality drops sharply.
 GEMMA_QUERY_PROMPT = "task: search result | query: "
 GEMMA_DOCUMENT_PROMPT = "title: {title} | text: "
+GEMMA_SIMILARITY_PROMPT = "task: sentence similarity | query: "
 
 
 class SentenceTransformerEmbedder(Embedder):
@@ -24,6 +25,7 @@ class SentenceTransformerEmbedder(Embedder):
         document_prompt: str = "",
         batch_size: int = 16,
         max_seq_length: int = 512,
+        similarity_prompt: str | None = None,
     ) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -33,6 +35,7 @@ class SentenceTransformerEmbedder(Embedder):
         self._model.max_seq_length = min(max_seq_length, self._model.max_seq_length or max_seq_length)
         self._query_prompt = query_prompt
         self._document_prompt = document_prompt
+        self._similarity_prompt = similarity_prompt
         self._batch = batch_size
         self.dim = int(self._model.get_embedding_dimension())
         self.id = f"st:{name}"
@@ -46,6 +49,11 @@ class SentenceTransformerEmbedder(Embedder):
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode([self._query_prompt + t for t in texts])
+
+    def embed_symmetric(self, texts: Sequence[str]) -> np.ndarray:
+        if self._similarity_prompt is None:
+            return self.embed_queries(texts)
+        return self._encode([self._similarity_prompt + t for t in texts])
 
     def embed_documents(self, texts: Sequence[str], titles: Sequence[str] | None = None) -> np.ndarray:
         if "{title}" in self._document_prompt:

@@ -13,9 +13,9 @@ def ev(start, end, score=0.5):
 EVIDENCE = [ev(0, 14, 0.6), ev(15, 37, 0.5), ev(38, 61, 0.4)]
 
 
-def test_markers_pointing_nowhere_are_dropped_and_unsourced_sentences_removed():
+def test_markers_pointing_nowhere_drop_the_sentence_and_unmarked_ones_wait_for_support():
     claims = A.parse_claims("Air defence was discussed [2]. They also met [9]. Plain claim.", 3)
-    assert claims == [A.Claim("Air defence was discussed.", (2,))]
+    assert claims == [A.Claim("Air defence was discussed.", (2,)), A.Claim("Plain claim.", ())]
 
 
 def test_markers_after_the_full_stop_and_grouped_markers_count():
@@ -30,10 +30,10 @@ def test_fake_sources_block_is_cut():
 
 def test_support_check_repoints_misattributed_claim_and_drops_unsupported():
     evidence_vectors = np.eye(3, dtype=np.float32)
-    claims = [A.Claim("a", (1,)), A.Claim("b", (2,)), A.Claim("c", (3,))]
-    claim_vectors = np.array([[0, 0, 1], [0, 1, 0], [0.1, 0.1, 0.1]], dtype=np.float32)
-    kept = A.check_support(claims, claim_vectors, evidence_vectors, floor=0.35, margin=0.08)
-    assert kept == [A.Claim("a", (3,)), A.Claim("b", (2,))]
+    claims = [A.Claim("a", (1,)), A.Claim("b", (2,)), A.Claim("c", (3,)), A.Claim("d", ()), A.Claim("e", ())]
+    claim_vectors = np.array([[0, 0, 1], [0, 1, 0], [0.1, 0.1, 0.1], [0.9, 0, 0], [0.5, 0, 0]], dtype=np.float32)
+    kept = A.check_support(claims, claim_vectors, evidence_vectors, floor=0.55, margin=0.05, assign=0.6)
+    assert kept == [A.Claim("a", (3,)), A.Claim("b", (2,)), A.Claim("d", (1,))]
 
 
 def test_renumbered_citations_are_exact_quotes_in_order_of_use():
@@ -50,7 +50,8 @@ def test_compose_abstains_when_the_model_says_no_answer():
 
 
 def test_compose_falls_back_to_extractive_when_no_claim_survives():
-    out = A.compose("Q?", "Something without markers.", EVIDENCE, {}, lambda xs: np.zeros((len(xs), 3)), np.eye(3))
+    out = A.compose("Q?", "Something unsupported without markers.", EVIDENCE, {}, lambda xs: np.zeros((len(xs), 3)),
+                    np.eye(3))
     assert out.mode == "extractive" and out.citations[0].quote == "Перше речення."
 
 
