@@ -8,9 +8,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Sequence
 
+from rag.settings import Settings
+
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-UK_NEWS = SHARED / "corpora" / "uk-news"
+UK_NEWS = Settings.from_env().shared_dir / "corpora" / "uk-news"
 OUT = ROOT / "bench" / "out"
 
 

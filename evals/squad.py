@@ -15,16 +15,15 @@ from typing import Any, Callable
 
 from evals import metrics as M
 from rag.service import RagService
-from rag.settings import PROJECT_ROOT
 
-SHARED = PROJECT_ROOT.parent / "shared"
-SQUAD = SHARED / "qa" / "squad-uk-mini" / "squad-train-v1.1-uk-mini.json"
-DISTRACTORS = SHARED / "corpora" / "uk-news"
 COLLECTION = "eval_squad"
 
 
-def load_squad(path: Path = SQUAD) -> tuple[dict[str, str], list[dict[str, Any]]]:
+def load_squad(path: Path) -> tuple[dict[str, str], list[dict[str, Any]]]:
     """Paragraph texts by file name, and questions with their gold paragraph and answer span."""
+    if not path.is_file():
+        raise SystemExit(f"squad-uk-mini not found at {path}: the eval reads the shared folder beside the "
+                         "checkout (../shared); set RAG_SHARED_DIR if it lives elsewhere")
     data = json.loads(path.read_text(encoding="utf-8"))
     paragraphs: dict[str, str] = {}
     questions: list[dict[str, Any]] = []
@@ -42,7 +41,8 @@ def load_squad(path: Path = SQUAD) -> tuple[dict[str, str], list[dict[str, Any]]
 def run(service: RagService, distractors: int, progress: Callable[[int, int, str], None],
         sample: int | None = None) -> dict[str, Any]:
     """Score every question, or an evenly spaced ``sample`` of them (the same ones each run)."""
-    paragraphs, questions = load_squad()
+    shared = service.settings.shared_dir
+    paragraphs, questions = load_squad(shared / "qa" / "squad-uk-mini" / "squad-train-v1.1-uk-mini.json")
     if sample and sample < len(questions):
         step = len(questions) / sample
         questions = [questions[int(i * step)] for i in range(sample)]
@@ -52,7 +52,7 @@ def run(service: RagService, distractors: int, progress: Callable[[int, int, str
             (folder / name).write_text(text, encoding="utf-8")
         files = sorted(folder.iterdir())
         if distractors:
-            files += sorted(DISTRACTORS.rglob("*.txt"))[:distractors]
+            files += sorted((shared / "corpora" / "uk-news").rglob("*.txt"))[:distractors]
         service.ingest(files, COLLECTION)
     rows = []
     for i, q in enumerate(questions, 1):

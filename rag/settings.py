@@ -28,6 +28,7 @@ class Settings:
     models_dir: Path = PROJECT_ROOT / ".rag" / "models"
     download_cache: Path = field(default_factory=_default_cache_dir)
     collection: str = "news"
+    shared_dir: Path = PROJECT_ROOT.parent / "shared"  # evals and benchmarks read corpora from here
 
     # Qdrant: embedded folder by default, a server or cluster when qdrant_url is set
     qdrant_url: str = ""
