@@ -12,7 +12,7 @@ from typing import Sequence
 import numpy as np
 
 from rag.embed.base import Embedder
-from rag.types import Evidence, Hit, make_quote
+from rag.types import Evidence, Hit, Span, make_quote
 
 
 class SentenceVectors:
@@ -53,7 +53,7 @@ def select_evidence(query_vector: np.ndarray, hits: Sequence[Hit], vectors: Sent
     if not seen:
         return []
     items = list(seen.items())
-    texts = [hit.text[key[1] - hit.start : key[2] - hit.start] for key, (hit, _) in items]
+    texts = [hit.sentence_text(Span(key[1], key[2])) for key, (hit, _) in items]
     matrix = vectors.get(texts, [hit.title for _, (hit, _) in items])
     cosine = matrix @ np.asarray(query_vector, dtype=np.float32)
     scored = []

@@ -134,3 +134,12 @@ def test_prune_removes_articles_whose_files_are_gone(service, tmp_path):
 def test_answer_language_can_be_forced_and_evidence_count_set(service):
     found = service.retrieve("What did Austin and Umerov discuss?", evidence_k=3)
     assert len(found.evidence) == 3
+
+
+def test_the_hybrid_search_is_also_a_llama_index_retriever(service):
+    from rag.retrieve import HybridRetriever
+
+    nodes = HybridRetriever(service.store(), service.embedder, service.settings).retrieve("Хто такий Скотт Брей?")
+    assert nodes and nodes[0].node.metadata["source"] == "004_e11d588df30af07a.txt"
+    text = (SEEDS / "004_e11d588df30af07a.txt").read_text(encoding="utf-8")
+    assert text[nodes[0].node.start_char_idx : nodes[0].node.end_char_idx] == nodes[0].node.get_content()
