@@ -153,6 +153,10 @@ class RagService:
     def articles(self, collection: str | None = None) -> list[ArticleRecord]:
         return self.store(collection).articles()
 
+    def article(self, source: str, collection: str | None = None) -> ArticleRecord | None:
+        """One article's record (title, dates, people, chunk count, flags), or None."""
+        return self.store(collection).get_article(source)
+
     def article_text(self, source: str, collection: str | None = None) -> str | None:
         return self.store(collection).article_text(source)
 

@@ -27,11 +27,12 @@ def _citation_choices(answer: dict[str, Any] | None) -> list[tuple[str, int]]:
 def build_app(service: RagService) -> gr.Blocks:
     settings = service.settings
 
-    def texts_for(answer: dict[str, Any], collection: str) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
+    def texts_for(answer: dict[str, Any], collection: str) -> tuple[dict, dict, dict]:
+        """Text, date and sentence spans of the cited articles only (not a scan of the collection)."""
         sources = {c["source"] for c in (answer.get("citations") or []) + (answer.get("related") or [])}
-        records = {r.source: r for r in service.articles(collection)}
+        records = {s: service.article(s, collection) for s in sources}
         texts = {s: service.article_text(s, collection) or "" for s in sources}
-        meta = {s: {"date": records[s].dates[0] if s in records and records[s].dates else ""} for s in sources}
+        meta = {s: {"date": r.dates[0] if r is not None and r.dates else ""} for s, r in records.items()}
         spans = {s: service.article_spans(s, collection) for s in sources}
         return texts, meta, spans
 
