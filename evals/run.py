@@ -32,13 +32,14 @@ def standalone(item: dict[str, Any]) -> str:
     return standalone_question(item.get("history") or [], item["question"])
 
 
-def evaluate_item(service: RagService, item: dict[str, Any], use_llm: bool, texts: dict[str, str]) -> dict[str, Any]:
+def evaluate_item(service: RagService, item: dict[str, Any], use_llm: bool, texts: dict[str, str],
+                  collection: str = COLLECTION) -> dict[str, Any]:
     question = standalone(item)
-    found = service.retrieve(question, COLLECTION)
+    found = service.retrieve(question, collection)
     hit_spans = [(h.source, h.start, h.end) for h in found.hits]
     evidence_spans = [(e.quote.source, e.quote.start, e.quote.end) for e in found.evidence]
     t0 = time.perf_counter()
-    answer = service.ask(question, COLLECTION, use_llm=use_llm).to_dict()
+    answer = service.ask(question, collection, use_llm=use_llm).to_dict()
     total_ms = (time.perf_counter() - t0) * 1000
     return score(item, hit_spans, evidence_spans, answer, texts, use_llm, answer["timings"].get("retrieve_ms", 0.0), total_ms)
 

@@ -126,11 +126,14 @@ def index_files(files: Sequence[Path], store: Store, embedder: Embedder, setting
     for i, path in enumerate(files):
         name = names[i] if names else path.name
         try:
-            prepared = _prepare(read_document(path, name), store, settings, pending_hashes)
+            document = read_document(path, name, max_bytes=int(settings.max_file_mb * 1024 * 1024))
+            prepared = _prepare(document, store, settings, pending_hashes)
         except InputError as exc:
             prepared = FileResult(name, "rejected", str(exc).split(": ", 1)[-1])
         except OSError as exc:
             prepared = FileResult(name, "rejected", f"cannot read: {exc.strerror or exc}")
+        except (ValueError, RecursionError) as exc:  # a text the parser cannot handle: one line, not a stop
+            prepared = FileResult(name, "rejected", f"could not be parsed ({type(exc).__name__}: {exc})")
         if isinstance(prepared, FileResult):
             report(prepared)
             continue

@@ -19,7 +19,7 @@ from rag.embed import Embedder, create_embedder
 from rag.errors import InputError, LLMError, RagError, StoreError
 from rag.evidence import SentenceVectors, select_evidence
 from rag.indexer import FileResult, index_files, source_names
-from rag.ingest.reader import find_files
+from rag.ingest.reader import find_files, safe_source_name
 from rag.llm import ChatModel, create_llm
 from rag.settings import Settings
 from rag.store import ArticleRecord, CollectionOptions, Store, open_client
@@ -136,11 +136,12 @@ class RagService:
 
     def ingest_named(self, files: Sequence[tuple[Path, str]], collection: str | None = None,
                      on_result: Callable[[FileResult], None] | None = None) -> list[FileResult]:
-        """Ingest files under given source names (uploads, whose temporary paths mean nothing)."""
+        """Ingest files under given source names (uploads, whose temporary paths mean nothing).
+        Names are reduced to a safe base name first; an unusable name raises ``InputError``."""
+        names = [safe_source_name(n) for _, n in files]
         store = self.store(collection)
         store.ensure(self.embedder.id, self.embedder.dim)
-        return index_files([p for p, _ in files], store, self.embedder, self.settings, on_result,
-                           [n for _, n in files])
+        return index_files([p for p, _ in files], store, self.embedder, self.settings, on_result, names)
 
     def prune(self, keep: Sequence[str], collection: str | None = None) -> list[str]:
         """Remove every article whose source is not in ``keep``; returns what was removed."""

@@ -45,6 +45,7 @@ class Settings:
     embed_batch_size: int = 16
     embed_cache: bool = True
     ingest_batch_chunks: int = 128  # chunks embedded together across articles; bounds ingest memory
+    max_file_mb: float = 20.0  # larger files are rejected before they are read (one article, not a dump)
 
     # chunking
     chunk_tokens: int = 160

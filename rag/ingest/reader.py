@@ -12,7 +12,6 @@ from rag.errors import InputError
 from rag.types import Document
 
 SUFFIXES = (".txt", ".md", ".html", ".htm")
-MAX_BYTES = 20 * 1024 * 1024
 _CYRILLIC = re.compile(r"[А-Яа-яІіЇїЄєҐґ]")
 
 
@@ -84,15 +83,31 @@ def html_to_text(html: str) -> str:
     return body
 
 
-def read_document(path: Path, name: str | None = None, max_bytes: int = MAX_BYTES) -> Document:
+_UNSAFE_NAME_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def safe_source_name(name: str) -> str:
+    """The name an uploaded file is stored under: its last path component only (``/`` and ``\\``
+    both count as separators), control characters removed, Unicode kept. A name that is nothing
+    but dots or separators is an ``InputError``; no source name can point outside its collection."""
+    base = re.split(r"[/\\]", _UNSAFE_NAME_CHARS.sub("", name))[-1].strip()
+    if not base.strip("."):
+        raise InputError(f"{name!r}: not a usable file name")
+    return base[:255]
+
+
+def read_document(path: Path, name: str | None = None, max_bytes: int | None = None) -> Document:
     """Read one file. Offsets of quotes refer to ``Document.text``: the file's own text for
-    .txt/.md, the extracted text for HTML (markup has no sentences to quote)."""
+    .txt/.md, the extracted text for HTML (markup has no sentences to quote). A file over
+    ``max_bytes`` is rejected from its size alone, before any of it is read."""
     name = name or path.name
     if path.suffix.lower() not in SUFFIXES:
         raise InputError(f"{name}: unsupported file type {path.suffix or '(none)'}; use {', '.join(SUFFIXES)}")
     size = path.stat().st_size
-    if size > max_bytes:
-        raise InputError(f"{name}: {size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit for one article")
+    if max_bytes is not None and size > max_bytes:
+        mb = 1024 * 1024
+        raise InputError(f"{name}: {size / mb:.1f} MB is over the {max_bytes / mb:g} MB limit for one article "
+                         "(RAG_MAX_FILE_MB); split it into articles")
     text = decode(path.read_bytes(), name)
     kind = "text"
     if path.suffix.lower() in (".html", ".htm"):
@@ -103,11 +118,13 @@ def read_document(path: Path, name: str | None = None, max_bytes: int = MAX_BYTE
 
 
 def find_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files to ingest under ``paths`` (files as given, folders recursively, sorted)."""
+    """Files to ingest under ``paths`` (files as given, folders recursively, sorted). Hidden
+    files are left out; files of other types are kept so that each gets its own rejection line."""
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in SUFFIXES and not child.name.startswith("."):
+                hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
+                if child.is_file() and not hidden:
                     yield child
         elif path.exists():
             yield path

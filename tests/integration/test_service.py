@@ -143,3 +143,57 @@ def test_the_hybrid_search_is_also_a_llama_index_retriever(service):
     assert nodes and nodes[0].node.metadata["source"] == "004_e11d588df30af07a.txt"
     text = (SEEDS / "004_e11d588df30af07a.txt").read_text(encoding="utf-8")
     assert text[nodes[0].node.start_char_idx : nodes[0].node.end_char_idx] == nodes[0].node.get_content()
+
+
+def test_upload_names_are_reduced_to_a_base_name_inside_the_collection(service, tmp_path, settings):
+    names = {"../../evil.txt": "evil.txt", "/etc/passwd_copy.txt": "passwd_copy.txt",
+             "..\\..\\windows.txt": "windows.txt", "Новина – тест ✓.txt": "Новина – тест ✓.txt"}
+    files = []
+    for i, raw in enumerate(names):
+        path = tmp_path / f"upload{i}.txt"
+        path.write_text(f"Стаття {i}\nМіністр оборони відвідав полігон номер {i} на Волині.\n", encoding="utf-8")
+        files.append((path, raw))
+    def outside_store() -> list[Path]:
+        return sorted(p for p in tmp_path.parent.rglob("*") if settings.data_dir not in p.parents)
+
+    before = outside_store()
+    results = service.ingest_named(files, collection="test_upload_names")
+    assert [r.source for r in results] == list(names.values()) and all(r.status == "ingested" for r in results)
+    assert sorted(r.source for r in service.articles("test_upload_names")) == sorted(names.values())
+    # nothing was written beside the uploads or at the absolute path the name pointed to
+    assert outside_store() == before and not Path("/etc/passwd_copy.txt").exists()
+    assert not any(p.name in names.values() for p in settings.data_dir.rglob("*"))
+    for bad in ("..", "../", "", "\x00\x07"):
+        with pytest.raises(InputError, match="not a usable file name"):
+            service.ingest_named([(files[0][0], bad)], collection="test_upload_names")
+
+
+def test_oversized_and_unsupported_files_get_a_line_each_and_the_rest_is_ingested(service, tmp_path):
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    line = "Міністр оборони говорив про постачання снарядів і ремонт техніки без жодної крапки "
+    with open(folder / "huge.txt", "w", encoding="utf-8") as f:  # 50 MB of text
+        for _ in range(50 * 1024 * 1024 // len(line.encode()) + 1):
+            f.write(line)
+    (folder / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100)
+    (folder / "archive.zip").write_bytes(b"PK\x03\x04" + b"\x00" * 100)
+    (folder / ".hidden.txt").write_text("ignored")
+    (folder / "good.txt").write_text("Новина про ремонт\nУ Полтаві відремонтували двадцять бронемашин.\n", encoding="utf-8")
+    results = {r.source: r for r in service.ingest([folder], collection="test_mixed")}
+    assert set(results) == {"huge.txt", "photo.png", "archive.zip", "good.txt"}
+    assert results["huge.txt"].status == "rejected" and "MB is over the 20 MB limit" in results["huge.txt"].detail
+    assert results["photo.png"].status == "rejected" and "unsupported file type .png" in results["photo.png"].detail
+    assert results["archive.zip"].status == "rejected" and "unsupported file type .zip" in results["archive.zip"].detail
+    assert results["good.txt"].status == "ingested"
+
+
+def test_a_long_line_without_sentence_breaks_is_chunked_with_exact_offsets(service, tmp_path):
+    words = [f"слово{i}" for i in range(1500)]
+    text = "Дуже довгий рядок\n" + " ".join(words) + "\n"
+    path = tmp_path / "long_line.txt"
+    path.write_text(text, encoding="utf-8")
+    result = service.ingest([path], collection="test_long_line")[0]
+    assert result.status == "ingested" and result.chunks > 5
+    found = service.retrieve("слово1234", collection="test_long_line")
+    assert found.hits and all(text[h.start : h.end] == h.text for h in found.hits)
+    assert all(len(h.text) < 5000 for h in found.hits)

@@ -46,18 +46,24 @@ def test_abstention_shows_related_passages_not_sources(client):
 
 
 def test_upload_then_remove(client, tmp_path):
-    good = tmp_path / "uploaded_article.txt"
+    good = tmp_path / "виставка у Житомирі.txt"  # Unicode names survive the upload
     good.write_text("Новина про виставку\nМіністр оборони відвідав виставку бронетехніки у Житомирі.\n", encoding="utf-8")
     bad = tmp_path / "broken.txt"
     bad.write_bytes(b"\x00\x01\x02")
-    report, table, _ = client.predict([handle_file(str(good)), handle_file(str(bad))], "news", api_name="/upload")
-    assert "ingested  uploaded_article.txt" in report and "rejected  broken.txt: binary" in report
-    assert "uploaded_article.txt" in [row[0] for row in table["data"]]
+    sneaky = tmp_path / "..\\..\\escape.txt"  # a separator inside a name never leaves the collection
+    sneaky.write_text("Новина про полігон\nМіністр оборони оглянув полігон біля Коростеня.\n", encoding="utf-8")
+    report, table, _ = client.predict([handle_file(str(good)), handle_file(str(bad)), handle_file(str(sneaky))],
+                                      "news", api_name="/upload")
+    assert "ingested  виставка у Житомирі.txt" in report and "rejected  broken.txt: binary" in report
+    escaped = next(line for line in report.splitlines() if "escape.txt" in line).split()[1]
+    assert escaped.endswith("escape.txt") and "/" not in escaped and "\\" not in escaped
+    assert {"виставка у Житомирі.txt", escaped} <= {row[0] for row in table["data"]}
     _, _, answer = ask(client, "Яку виставку відвідав міністр у Житомирі?")
-    assert answer["citations"][0]["source"] == "uploaded_article.txt"
-    report, table, _ = client.predict("uploaded_article.txt", "news", api_name="/remove")
-    assert report == "removed uploaded_article.txt"
-    assert "uploaded_article.txt" not in [row[0] for row in table["data"]]
+    assert answer["citations"][0]["source"] == "виставка у Житомирі.txt"
+    for name in ("виставка у Житомирі.txt", escaped):
+        report, table, _ = client.predict(name, "news", api_name="/remove")
+        assert report == f"removed {name}"
+        assert name not in [row[0] for row in table["data"]]
 
 
 def test_uploaded_markup_renders_as_text(client, tmp_path):
