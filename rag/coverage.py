@@ -16,6 +16,7 @@ from importlib import resources
 from typing import Iterable
 
 _TOKEN = re.compile(r"[\w’'-]+", re.UNICODE)
+_LATIN_WORD = re.compile(r"^[A-Za-z][A-Za-z.'-]*$")
 _UK_TO_LATIN = {
     "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": "ie", "ж": "zh", "з": "z",
     "и": "y", "і": "i", "ї": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p",
@@ -158,3 +159,22 @@ def missing_entities(question: str, texts: Iterable[str]) -> list[str]:
     """The question's entities that the texts never mention."""
     texts = list(texts)
     return [e.text for e in question_entities(question) if not is_mentioned(e, texts)]
+
+
+def name_pairs(text: str, other: str) -> dict[str, str]:
+    """Capitalised Cyrillic words of ``text`` paired with the capitalised Latin word of ``other``
+    that has the same consonant skeleton (the same name in the other script).
+
+    >>> name_pairs("Умєров зустрівся з Остіном у Вашингтоні.", "What did Umerov and Austin discuss?")
+    {'Умєров': 'Umerov', 'Остіном': 'Austin'}
+    """
+    latin = {w: skeleton(w) for w in _words([other]) if w[:1].isupper() and _LATIN_WORD.match(w)}
+    pairs: dict[str, str] = {}
+    for word in _words([text]):
+        if not word[:1].isupper() or _LATIN_WORD.match(word):
+            continue
+        code = skeleton(word)
+        match = next((w for w, s in latin.items() if _same_name(code, s)), None)
+        if match:
+            pairs[word] = match
+    return pairs

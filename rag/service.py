@@ -8,16 +8,17 @@ from __future__ import annotations
 import threading
 import time
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterator, Sequence, Union
 
 from rag import answer as answering
 from rag import retrieve
-from rag.coverage import missing_entities
+from rag.coverage import missing_entities, name_pairs
 from rag.embed import Embedder, create_embedder
 from rag.errors import InputError, LLMError, RagError, StoreError
 from rag.evidence import SentenceVectors, select_evidence
+from rag.gloss import clean_gloss, gloss_messages, needs_gloss
 from rag.indexer import FileResult, index_files, source_names
 from rag.ingest.reader import find_files, safe_source_name
 from rag.llm import ChatModel, create_llm
@@ -77,6 +78,7 @@ class RagService:
         self._llm_error: str | None = None
         self._llm_loaded = False
         self._lock = threading.RLock()
+        self._glosses: dict[str, str | None] = {}  # (quote, names) -> gloss, so reopening a citation costs nothing
 
     # ---- shared resources ------------------------------------------------------------
     @property
@@ -194,26 +196,31 @@ class RagService:
         """Status lines, generated tokens, then the checked answer. ``language`` ("en"/"uk")
         overrides the answer language, which is otherwise the question's."""
         question = clean_question(question)
+        lang = language or answering.language(question)
+
+        def done(answer: Answer) -> Done:
+            return Done(replace(answer, language=lang))
+
         yield Status(f"searching {collection or self.settings.collection}")
         found = self.retrieve(question, collection, evidence_k)
         hits, evidence = found.hits, found.evidence
         timings: dict[str, float] = {"retrieve_ms": found.retrieve_ms, "generate_ms": 0.0}
         if not evidence or evidence[0].score < self.settings.min_evidence_score:
-            yield Done(answering.abstain(question, "no passage is close enough to the question", evidence, timings))
+            yield done(answering.abstain(question, "no passage is close enough to the question", evidence, timings))
             return
         missing = missing_entities(question, self.store(collection).bodies(h.source for h in hits).values())
         if missing:
-            yield Done(answering.abstain(question, "no article found mentions " + ", ".join(missing), evidence, timings))
+            yield done(answering.abstain(question, "no article found mentions " + ", ".join(missing), evidence, timings))
             return
         sources = len({e.quote.source for e in evidence})
         yield Status(f"found {len(evidence)} passages in {sources} article{'s' if sources != 1 else ''}")
         llm = self.llm() if use_llm else None
         if llm is None:
             notice = "" if not use_llm else f"extractive answer: the language model is {self.llm_status()}"
-            yield Done(answering.extractive(question, evidence, timings, notice, *self._extractive_args()))
+            yield done(answering.extractive(question, evidence, timings, notice, *self._extractive_args()))
             return
         yield Status(f"writing the answer with {llm.name}")
-        messages = answering.build_messages(question, evidence, language or answering.language(question))
+        messages = answering.build_messages(question, evidence, lang)
         t1 = time.perf_counter()
         pieces: list[str] = []
         try:
@@ -224,15 +231,39 @@ class RagService:
                 yield Token(piece)
         except LLMError as exc:
             timings["generate_ms"] = (time.perf_counter() - t1) * 1000
-            yield Done(answering.extractive(question, evidence, timings, f"extractive answer: {exc}",
+            yield done(answering.extractive(question, evidence, timings, f"extractive answer: {exc}",
                                                   *self._extractive_args()))
             return
         timings["generate_ms"] = (time.perf_counter() - t1) * 1000
         evidence_vectors = self.embedder.embed_symmetric([e.quote.text for e in evidence])
         s = self.settings
-        yield Done(answering.compose(question, "".join(pieces), evidence, timings, self.embedder.embed_symmetric,
+        yield done(answering.compose(question, "".join(pieces), evidence, timings, self.embedder.embed_symmetric,
                                      evidence_vectors, s.support_floor, s.support_margin, s.support_assign,
                                      *self._extractive_args()))
+
+    def gloss(self, quote: str, question: str = "", target: str = "en") -> str | None:
+        """A short machine translation of a quote for a reader of ``target``, or None (no model,
+        the quote is already in that language, the model failed or replied with something else).
+        Names the quote shares with ``question`` keep the question's spelling."""
+        if not needs_gloss(quote, target):
+            return None
+        names = name_pairs(quote, question)
+        key = quote + "\x00" + repr(sorted(names.items()))
+        if key in self._glosses:
+            return self._glosses[key]
+        llm = self.llm()
+        if llm is None:
+            return None
+        messages = gloss_messages(quote, answering.glossary_for([quote]), names)
+        try:
+            raw = "".join(llm.stream(messages, self.settings.llm_max_tokens, self.settings.llm_timeout_s))
+        except LLMError:
+            return None
+        text = clean_gloss(raw, quote)
+        if len(self._glosses) > 1000:
+            self._glosses.clear()
+        self._glosses[key] = text
+        return text
 
     def _extractive_args(self) -> tuple[int, float]:
         return self.settings.extractive_max, self.settings.extractive_margin

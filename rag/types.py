@@ -146,11 +146,13 @@ class Answer:
     mode: str = "llm"  # "llm", "extractive", or "abstain"
     notice: str = ""
     related: tuple[Citation, ...] = ()
+    language: str = ""  # the reader's language ("en"/"uk"): the answer's, whatever the quotes' language
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "question": self.question,
             "answer": self.text,
+            "language": self.language,
             "abstained": self.abstained,
             "citations": [c.to_dict() for c in self.citations],
             "timings": {k: round(v, 1) for k, v in self.timings.items()},

@@ -9,10 +9,12 @@ from typing import Any, Iterator
 import gradio as gr
 
 from rag.errors import RagError
+from rag.gloss import needs_gloss
 from rag.followup import standalone_question
 from rag.service import Done, RagService, Status, Token
 from rag.settings import Settings
-from ui.render import CSS, answer_markdown, article_view, escape_chat, source_cards
+from ui.render import (CITATION_CLICKS, CSS, answer_markdown, article_view, chat_answer, escape_chat, gloss_box,
+                       source_cards, unlink_markers)
 
 SCROLL_TO_QUOTE = "() => { setTimeout(() => document.querySelector('#rag-quote')?.scrollIntoView({block: 'center'}), 50); }"
 
@@ -22,6 +24,20 @@ def _citation_choices(answer: dict[str, Any] | None) -> list[tuple[str, int]]:
         return []
     items = answer.get("citations") or answer.get("related") or []
     return [(f"[{c['n']}] {c['source']}", int(c["n"])) for c in items]
+
+
+def _unlinked(message: dict[str, Any]) -> dict[str, Any]:
+    """A chat message with its marker links made plain (content as text or as Gradio's text parts)."""
+    content = message.get("content")
+    if message.get("role") != "assistant":
+        return message
+    if isinstance(content, str):
+        return {**message, "content": unlink_markers(content)}
+    if isinstance(content, list):
+        parts = [{**p, "text": unlink_markers(p["text"])} if isinstance(p, dict) and isinstance(p.get("text"), str)
+                 else p for p in content]
+        return {**message, "content": parts}
+    return message
 
 
 def build_app(service: RagService) -> gr.Blocks:
@@ -64,7 +80,10 @@ def build_app(service: RagService) -> gr.Blocks:
                     text = answer["answer"]
                     if answer.get("notice") and not answer["abstained"]:
                         text += f"\n\n({answer['notice']})"
-                    history[-1] = {"role": "assistant", "content": escape_chat(text)}
+                    # only the latest answer's markers open sources: the panel lists its citations
+                    history = [_unlinked(m) for m in history[:-1]]
+                    numbers = [c["n"] for c in answer["citations"]]
+                    history.append({"role": "assistant", "content": chat_answer(text, numbers)})
                     questions.append(question)
                     texts, meta, spans = texts_for(answer, collection)
                     choices = _citation_choices(answer)
@@ -74,19 +93,34 @@ def build_app(service: RagService) -> gr.Blocks:
             history[-1] = {"role": "assistant", "content": escape_chat(f"Error: {exc}")}
             yield history, gr.update(), questions, None, gr.update(), "", {"error": str(exc)}
 
-    def open_citation(n: int | None, answer: dict[str, Any] | None, collection: str) -> str:
-        if not answer or n is None:
+    def _picked(n: int | None, answer: dict[str, Any] | None) -> dict[str, Any] | None:
+        items = (answer.get("citations") or answer.get("related") or []) if answer else []
+        return next((c for c in items if n is not None and int(c["n"]) == int(n)), None)
+
+    def _wants_gloss(c: dict[str, Any], answer: dict[str, Any]) -> bool:
+        """An English reader opening a Ukrainian quote, with a model to translate it (asked for
+        only when a citation is opened, so answers never wait for translations)."""
+        return answer.get("language") == "en" and needs_gloss(c["quote"]) and service.llm() is not None
+
+    def open_citation(n: int | None, answer: dict[str, Any] | None, collection: str) -> tuple[str, str]:
+        c = _picked(n, answer)
+        if c is None:
+            return "", ""
+        text = service.article_text(c["source"], collection) or ""
+        spans = service.article_spans(c["source"], collection)
+        view = article_view(c["source"], c.get("title", ""), text, spans, c["start"], c["end"])
+        pending = gloss_box(c["n"], c["quote"], None, service.llm_status(), pending=True)
+        return view, pending if _wants_gloss(c, answer) else ""
+
+    def translate_citation(n: int | None, answer: dict[str, Any] | None) -> str:
+        """The English gloss under a Ukrainian quote, for a question asked in English."""
+        c = _picked(n, answer)
+        if c is None or not _wants_gloss(c, answer):
             return ""
-        items = answer.get("citations") or answer.get("related") or []
-        for c in items:
-            if int(c["n"]) == int(n):
-                text = service.article_text(c["source"], collection) or ""
-                spans = service.article_spans(c["source"], collection)
-                return article_view(c["source"], c.get("title", ""), text, spans, c["start"], c["end"])
-        return ""
+        return gloss_box(c["n"], c["quote"], service.gloss(c["quote"], answer["question"]), service.llm_status())
 
     def clear() -> tuple:
-        return [], "", [], None, gr.update(choices=[], value=None), "", None, ""
+        return [], "", [], None, gr.update(choices=[], value=None), "", None, "", ""
 
     def list_articles(collection: str) -> list[list[Any]]:
         try:
@@ -128,7 +162,7 @@ def build_app(service: RagService) -> gr.Blocks:
         questions_state = gr.State([])
         answer_state = gr.State(None)
         gr.Markdown("## News archive Q&A\nAsk in English or Ukrainian. Every claim cites a verbatim quote; "
-                    "click a source to see it in its article.")
+                    "click a marker like [1] or a source card to see the quote in its article.")
         with gr.Tab("Ask"):
             with gr.Row():
                 with gr.Column(scale=3):
@@ -147,6 +181,7 @@ def build_app(service: RagService) -> gr.Blocks:
                 with gr.Column(scale=2):
                     pick = gr.Radio(label="Open a source in its article", choices=[], elem_id="citations")
                     sources = gr.HTML(elem_id="sources")
+            gloss = gr.HTML(elem_id="gloss")
             article = gr.HTML(elem_id="article-view")
             with gr.Accordion("Settings", open=False):
                 collection = gr.Dropdown(choices=collections(), value=settings.collection, label="Collection",
@@ -171,9 +206,10 @@ def build_app(service: RagService) -> gr.Blocks:
         inputs = [box, chatbot, questions_state, collection, use_llm, n_sources, answer_language]
         send.click(ask, inputs, outputs, api_name="ask", concurrency_id="ask").then(lambda: "", None, box, api_name=False)
         box.submit(ask, inputs, outputs, api_name=False, concurrency_id="ask").then(lambda: "", None, box, api_name=False)
-        pick.change(open_citation, [pick, answer_state, collection], article, api_name="open_citation").then(
-            None, None, None, js=SCROLL_TO_QUOTE, api_name=False)
-        clear_btn.click(clear, None, outputs + [article], api_name=False)
+        pick.change(open_citation, [pick, answer_state, collection], [article, gloss],
+                    api_name="open_citation").then(None, None, None, js=SCROLL_TO_QUOTE, api_name=False).then(
+            translate_citation, [pick, answer_state], gloss, api_name="translate_citation", concurrency_id="ask")
+        clear_btn.click(clear, None, outputs + [article, gloss], api_name=False)
         add_btn.click(upload, [files, collection], [report, table, to_remove], api_name="upload", concurrency_id="ingest")
         remove_btn.click(remove, [to_remove, collection], [report, table, to_remove], api_name="remove")
         collection.change(list_articles, collection, table, api_name=False)
@@ -192,5 +228,5 @@ def serve(settings: Settings | None = None, host: str | None = None, port: int |
     app.queue(default_concurrency_limit=settings.concurrency)
     print(f"serving on http://{host or settings.host}:{port or settings.port}", flush=True)
     app.launch(server_name=host or settings.host, server_port=port or settings.port, prevent_thread_lock=not block,
-               show_error=False, css=CSS, footer_links=["api"], quiet=True)
+               show_error=False, css=CSS, js=CITATION_CLICKS, footer_links=["api"], quiet=True)
     return app

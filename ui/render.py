@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
-from typing import Any, Sequence
+from typing import Any, Iterable, Sequence
 
 from rag.types import Span
 
@@ -37,7 +38,7 @@ def source_cards(answer: dict[str, Any], texts: dict[str, str], meta: dict[str, 
         body = (_snippet(text, c["start"], c["end"], (spans or {}).get(c["source"], ())) if text
                 else f"<mark>{escape(c['quote'])}</mark>")
         cards.append(
-            "<div class='rag-card'>"
+            f"<div class='rag-card' data-cite='{int(c['n'])}' title='Open in the article'>"
             f"<div class='rag-card-head'><b>[{int(c['n'])}]</b> {escape(c.get('title') or '')}</div>"
             f"<div class='rag-card-meta'>{escape(c['source'])} · chars {int(c['start'])}–{int(c['end'])}"
             f"{' · ' + escape(date) if date else ''}</div>"
@@ -89,6 +90,58 @@ def escape_chat(text: str) -> str:
     return out.replace("://", ":&#47;&#47;")
 
 
+_MARKER = re.compile(r"\[(\d{1,3})\]")
+_MARKER_LINK = re.compile(r"\[\\\[(\d{1,3})\\\]\]\(#cite-\d{1,3}\)")
+
+
+def chat_answer(text: str, numbers: Iterable[int]) -> str:
+    """Answer text for the chat, escaped, with each marker of a real citation turned into a
+    link to ``#cite-n`` (a click opens that citation; see ``CITATION_CLICKS``)."""
+    valid = {int(n) for n in numbers}
+    return _MARKER.sub(lambda m: f"[\\[{m[1]}\\]](#cite-{m[1]})" if int(m[1]) in valid else m[0], escape_chat(text))
+
+
+def unlink_markers(markdown: str) -> str:
+    """An earlier answer's marker links back to plain ``[n]`` (its citations are no longer listed)."""
+    return _MARKER_LINK.sub(lambda m: f"[{m[1]}]", markdown)
+
+
+def gloss_box(n: int, quote: str, gloss: str | None, model: str, pending: bool = False) -> str:
+    """The quote with its English gloss under it, labelled as a machine translation."""
+    if pending:
+        text = "<i>translating…</i>"
+    elif gloss:
+        text = escape(gloss)
+    else:
+        text = "<i>no translation available</i>"
+    return ("<div class='rag-gloss'>"
+            f"<div class='rag-gloss-quote'><b>[{int(n)}]</b> «{escape(quote)}»</div>"
+            f"<div class='rag-gloss-label'>English gloss · machine translation by {escape(model)}, not a quote</div>"
+            f"<div class='rag-gloss-text'>{text}</div></div>")
+
+
+# Markers inside the chat's Markdown and the source cards are not Gradio components, so one
+# delegated listener turns a click on them into a click on the matching citation choice.
+CITATION_CLICKS = """
+() => {
+  const open = (n) => {
+    const label = [...document.querySelectorAll('#citations label')]
+      .find((l) => l.innerText.trim().startsWith('[' + n + ']'));
+    if (!label) return;
+    label.click();
+    setTimeout(() => document.querySelector('#rag-quote')?.scrollIntoView({block: 'center'}), 300);
+  };
+  document.addEventListener('click', (ev) => {
+    const link = ev.target.closest && ev.target.closest('#chat a[href^="#cite-"]');
+    const card = !link && ev.target.closest && ev.target.closest('#sources .rag-card[data-cite]');
+    if (!link && !card) return;
+    ev.preventDefault();
+    ev.stopPropagation();
+    open(link ? link.getAttribute('href').slice(6) : card.dataset.cite);
+  }, true);
+}
+"""
+
 CSS = """
 .rag-card {border:1px solid #d0d7de; border-radius:8px; padding:8px 10px; margin:6px 0; background:#fff;}
 .rag-card-head {font-size:0.95em; margin-bottom:2px;}
@@ -98,4 +151,9 @@ CSS = """
 .rag-article-text {white-space:pre-wrap; line-height:1.5; max-height:420px; overflow:auto;}
 .rag-heading {margin:4px 0;}
 .rag-furniture {color:#9aa1a9; font-size:0.9em;}
+.rag-card[data-cite] {cursor:pointer;}
+.rag-card[data-cite]:hover {border-color:#0969da;}
+#chat a[href^="#cite-"] {text-decoration:none; font-weight:600;}
+.rag-gloss {border-left:3px solid #0969da; padding:4px 10px; margin:6px 0; background:#f6f8fa;}
+.rag-gloss-label {color:#57606a; font-size:0.8em; font-style:italic; margin-top:4px;}
 """

@@ -45,3 +45,10 @@ def test_a_timeout_falls_back_to_the_extractive_answer(llm_service):
     finally:
         llm_service.settings = replace(llm_service.settings, llm_timeout_s=120.0)
     assert answer.mode == "extractive" and "did not finish" in answer.notice and answer.citations
+
+
+def test_an_english_gloss_of_a_ukrainian_quote_keeps_the_questions_names(llm_service):
+    quote = "Міністр оборони України Рустем Умєров мав у Вашингтоні зустріч із американським колегою Ллойдом Остіном."
+    gloss = llm_service.gloss(quote, "What did Umerov and Austin discuss?")
+    assert gloss and "Umerov" in gloss and "Austin" in gloss and "Washington" in gloss
+    assert llm_service.gloss(quote, "Що обговорили?", target="uk") is None  # a Ukrainian reader needs none

@@ -24,7 +24,7 @@ def server(tmp_path_factory):
     from rag.settings import Settings
 
     data = tmp_path_factory.mktemp("ui-data")
-    env = dict(os.environ, RAG_DATA_DIR=str(data), RAG_MODELS_DIR=str(Settings().models_dir), RAG_LLM="none",
+    env = dict(os.environ, RAG_DATA_DIR=str(data), RAG_MODELS_DIR=str(Settings().models_dir), RAG_LLM="local",
                GRADIO_ANALYTICS_ENABLED="False")
     subprocess.run([sys.executable, "-m", "rag.cli", "ingest", "--quiet"], env=env, cwd=ROOT, check=True,
                    capture_output=True, timeout=600)

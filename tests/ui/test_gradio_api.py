@@ -1,5 +1,6 @@
 """Drive the running app through its API with gradio_client: ask, follow-up, upload, remove."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,8 @@ def client(server):
     return Client(server, verbose=False)
 
 
-def ask(client, message, history=None):
-    chat, sources, pick, markdown, answer = client.predict(message, history or [], "news", True, api_name="/ask")
+def ask(client, message, history=None, use_llm=False):
+    chat, sources, pick, markdown, answer = client.predict(message, history or [], "news", use_llm, api_name="/ask")
     return chat, sources, answer
 
 
@@ -29,7 +30,18 @@ def test_ask_returns_exact_citations_and_cards(client):
     assert answer["citations"][0]["source"] == "002_7498e557ddcf7abd.txt"
     for c in answer["citations"]:
         assert (SEEDS / c["source"]).read_text(encoding="utf-8")[c["start"] : c["end"]] == c["quote"]
-    assert "<mark>" in sources and "[1]" in text_of(chat[-1])
+    assert "<mark>" in sources and "data-cite='1'" in sources
+    # each marker of a real citation is a link that opens it; no other link is in the message
+    links = re.findall(r"\]\((#[^)]*|[a-z]+:[^)]*)\)", text_of(chat[-1]))
+    assert links and set(links) == {f"#cite-{c['n']}" for c in answer["citations"]}
+
+
+def test_only_the_latest_answer_keeps_clickable_markers(client):
+    chat, _, _ = ask(client, "What did Austin and Umerov discuss?")
+    chat, _, answer = ask(client, "Хто такий Скотт Брей?", chat)
+    replies = [text_of(m) for m in chat if m["role"] == "assistant"]
+    assert "#cite-" not in replies[0] and "[1]" in replies[0]
+    assert "#cite-1" in replies[-1] and answer["citations"]
 
 
 def test_follow_up_is_rewritten_with_the_previous_question(client):

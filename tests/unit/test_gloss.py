@@ -1,0 +1,32 @@
+from rag.coverage import name_pairs
+from rag.gloss import clean_gloss, gloss_messages, needs_gloss
+
+QUOTE = "Умєров обговорив з Остіном посилення ППО."
+
+
+def test_only_cyrillic_quotes_for_english_readers_need_a_gloss():
+    assert needs_gloss(QUOTE) and not needs_gloss(QUOTE, "uk") and not needs_gloss("Austin met Umerov.")
+
+
+def test_the_prompt_carries_abbreviations_and_the_questions_spelling_of_names():
+    names = name_pairs(QUOTE, "What did Umerov and Austin discuss?")
+    assert names == {"Умєров": "Umerov", "Остіном": "Austin"}
+    user = gloss_messages(QUOTE, {"ППО": "air defence"}, names)[-1].content
+    assert QUOTE in user and "ППО = air defence" in user and "Остіном = Austin" in user
+
+
+def test_replies_that_are_not_an_english_rendering_are_dropped():
+    assert clean_gloss('Translation: "Umerov discussed air defence with Austin."', QUOTE) == \
+        "Umerov discussed air defence with Austin."
+    assert clean_gloss("Умєров обговорив з Остіном ППО.", QUOTE) is None
+    assert clean_gloss("Umerov discussed air defence [1].", QUOTE) is None
+    assert clean_gloss("word " * 100, QUOTE) is None
+    assert clean_gloss("   ", QUOTE) is None
+
+
+def test_a_gloss_with_a_number_the_quote_lacks_is_dropped():
+    quote = "Остін відвідав Київ у листопаді 2023 року."
+    assert clean_gloss("Austin visited Kyiv in November 2023.", quote) == "Austin visited Kyiv in November 2023."
+    assert clean_gloss("Austin visited Kyiv from November 1st to December 31st, 2023.", quote) is None
+    assert clean_gloss("Russia launched 70 missiles on January 5.", "Росія 5 грудня випустила 70 ракет.") is None
+    assert clean_gloss("Russia launched 70 missiles on December 5.", "Росія 5 грудня випустила 70 ракет.")
