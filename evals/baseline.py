@@ -57,10 +57,10 @@ class Baseline:
         self.embed = HuggingFaceEmbedding(model_name=str(path), device="cpu", query_instruction=GEMMA_QUERY_PROMPT,
                                           text_instruction="title: none | text: ", normalize=True)
         self.texts = {p.name: p.read_text(encoding="utf-8") for p in sorted(seeds.glob("*.txt"))}
-        client = service.client
-        if client.collection_exists(COLLECTION):
-            client.delete_collection(COLLECTION)
-        store = QdrantVectorStore(client=client, collection_name=COLLECTION)
+        # its own in-memory Qdrant: the baseline is what a user builds from the docs, beside our store
+        from qdrant_client import QdrantClient
+
+        store = QdrantVectorStore(client=QdrantClient(location=":memory:"), collection_name=COLLECTION)
         docs = [Document(text=t, metadata={"source": n}, excluded_embed_metadata_keys=["source"],
                          excluded_llm_metadata_keys=["source"]) for n, t in self.texts.items()]
         self.index = VectorStoreIndex.from_documents(

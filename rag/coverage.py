@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Iterable
+from typing import Iterable, Mapping
 
 _TOKEN = re.compile(r"[\w’'-]+", re.UNICODE)
 _LATIN_WORD = re.compile(r"^[A-Za-z][A-Za-z.'-]*$")
@@ -178,3 +178,19 @@ def name_pairs(text: str, other: str) -> dict[str, str]:
         if match:
             pairs[word] = match
     return pairs
+
+
+def entity_support(question: str, bodies: Mapping[str, str]) -> tuple[set[str], list[str]]:
+    """Which articles may answer a question that names things: those mentioning at least one
+    of its entities; and the entities that none of those articles mention. A question that
+    names nothing keeps every article.
+
+    >>> entity_support("What did Umerov say in Tokyo?", {"a": "Умєров у Токіо", "b": "Погода в Києві"})
+    ({'a'}, [])
+    """
+    entities = question_entities(question)
+    if not entities:
+        return set(bodies), []
+    kept = {s for s, body in bodies.items() if any(is_mentioned(e, [body]) for e in entities)}
+    texts = [bodies[s] for s in kept]
+    return kept, [e.text for e in entities if not is_mentioned(e, texts)]

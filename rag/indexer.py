@@ -142,6 +142,8 @@ def index_files(files: Sequence[Path], store: Store, embedder: Embedder, setting
         if sum(len(p.chunks) for p in pending) >= settings.ingest_batch_chunks:
             flush()
     flush()
+    if any(r.status in ("ingested", "replaced", "quarantined") for r in results):
+        store.finish_writes()
     return results
 
 

@@ -14,7 +14,7 @@ from typing import Callable, Iterator, Sequence, Union
 
 from rag import answer as answering
 from rag import retrieve
-from rag.coverage import missing_entities, name_pairs
+from rag.coverage import entity_support, name_pairs
 from rag.embed import Embedder, create_embedder
 from rag.errors import InputError, LLMError, RagError, StoreError
 from rag.evidence import SentenceVectors, select_evidence
@@ -23,7 +23,7 @@ from rag.indexer import FileResult, index_files, source_names
 from rag.ingest.reader import find_files, safe_source_name
 from rag.llm import ChatModel, create_llm
 from rag.settings import Settings
-from rag.store import ArticleRecord, CollectionOptions, Store, open_client
+from rag.store import ArticleRecord, Backend, CollectionOptions, Store, open_backend
 from rag.types import Answer, Evidence, Hit, Span
 
 MAX_QUESTION_CHARS = 1000
@@ -71,7 +71,7 @@ def clean_question(question: str) -> str:
 class RagService:
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings.from_env()
-        self._client = None
+        self._backend: Backend | None = None
         self._embedder: Embedder | None = None
         self._vectors: SentenceVectors | None = None
         self._llm: ChatModel | None = None
@@ -82,11 +82,12 @@ class RagService:
 
     # ---- shared resources ------------------------------------------------------------
     @property
-    def client(self):
+    def backend(self) -> Backend:
+        """The point store (embedded qdrant-client, Qdrant Edge, or a server), opened once."""
         with self._lock:
-            if self._client is None:
-                self._client = open_client(self.settings)
-            return self._client
+            if self._backend is None:
+                self._backend = open_backend(self.settings)
+            return self._backend
 
     @property
     def embedder(self) -> Embedder:
@@ -114,13 +115,17 @@ class RagService:
         return llm.name if llm else f"unavailable: {self._llm_error}"
 
     def store(self, collection: str | None = None) -> Store:
-        return Store(self.client, collection or self.settings.collection, CollectionOptions.from_settings(self.settings))
+        return Store(self.backend, collection or self.settings.collection, CollectionOptions.from_settings(self.settings))
+
+    def collections(self) -> list[str]:
+        """Names of the corpora in the store."""
+        return sorted(n for n in self.backend.collections() if not n.endswith("__articles"))
 
     def close(self) -> None:
         with self._lock:
-            if self._client is not None:
-                self._client.close()
-                self._client = None
+            if self._backend is not None:
+                self._backend.close()
+                self._backend = None
 
     # ---- corpus -------------------------------------------------------------------------
     def ingest(self, paths: Sequence[Path], collection: str | None = None,
@@ -208,10 +213,14 @@ class RagService:
         if not evidence or evidence[0].score < self.settings.min_evidence_score:
             yield done(answering.abstain(question, "no passage is close enough to the question", evidence, timings))
             return
-        missing = missing_entities(question, self.store(collection).bodies(h.source for h in hits).values())
-        if missing:
-            yield done(answering.abstain(question, "no article found mentions " + ", ".join(missing), evidence, timings))
+        # evidence must come from articles that name what the question names (a passage about
+        # another minister in another article is not an answer, however close its wording)
+        supported, missing = entity_support(question, self.store(collection).bodies(e.quote.source for e in evidence))
+        if missing or not supported:
+            what = ", ".join(missing) or "what the question names"
+            yield done(answering.abstain(question, "no article found mentions " + what, evidence, timings))
             return
+        evidence = [e for e in evidence if e.quote.source in supported]
         sources = len({e.quote.source for e in evidence})
         yield Status(f"found {len(evidence)} passages in {sources} article{'s' if sources != 1 else ''}")
         llm = self.llm() if use_llm else None

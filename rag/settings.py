@@ -30,7 +30,10 @@ class Settings:
     collection: str = "news"
     shared_dir: Path = PROJECT_ROOT.parent / "shared"  # evals and benchmarks read corpora from here
 
-    # Qdrant: embedded folder by default, a server or cluster when qdrant_url is set
+    # Qdrant: embedded folder by default, a server or cluster when qdrant_url is set.
+    # store_engine picks the embedded engine: "local" (qdrant-client's local mode) or "edge"
+    # (qdrant-edge-py, the Qdrant engine in-process: far faster search on large collections)
+    store_engine: str = "edge"
     qdrant_url: str = ""
     qdrant_api_key: str = ""
     qdrant_timeout_s: float = 10.0
@@ -98,8 +101,8 @@ class Settings:
 
     @property
     def qdrant_path(self) -> Path:
-        """Folder of the embedded Qdrant store."""
-        return Path(self.data_dir) / "qdrant"
+        """Folder of the embedded Qdrant store (one per engine: their files differ)."""
+        return Path(self.data_dir) / ("qdrant" if self.store_engine == "local" else f"qdrant-{self.store_engine}")
 
     @property
     def server_mode(self) -> bool:

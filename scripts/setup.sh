@@ -41,7 +41,7 @@ if [ ! -f "$stamp" ]; then
     "${PIP[@]}" install -c constraints.txt "$wheel"
   fi
   step "installing the project and its pinned dependencies"
-  "${PIP[@]}" install -c constraints.txt -e ".[light,test,baseline,bench]"
+  "${PIP[@]}" install -c constraints.txt -e ".[light,test,baseline]"
   rm -f .venv/.setup-*
   touch "$stamp"
 fi

@@ -155,8 +155,7 @@ def build_app(service: RagService) -> gr.Blocks:
             choices=[r[0] for r in records], value=None)
 
     def collections() -> list[str]:
-        names = [c.name for c in service.client.get_collections().collections if not c.name.endswith("__articles")]
-        return sorted(set(names) | {settings.collection})
+        return sorted(set(service.collections()) | {settings.collection})
 
     with gr.Blocks(title="News archive Q&A") as app:
         questions_state = gr.State([])

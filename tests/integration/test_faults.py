@@ -37,30 +37,36 @@ def make_corpus(folder: Path, n: int) -> Path:
     return folder
 
 
-def consistency(data: Path, collection: str = "news") -> tuple[int, int, list[str]]:
+def consistency(data: Path, engine: str, collection: str = "news") -> tuple[int, int, list[str]]:
     """(articles, visible chunks, problems): every article's chunks all present, no extra ones."""
-    from qdrant_client import QdrantClient
+    from rag.settings import Settings
+    from rag.store import Store, open_backend
 
-    client = QdrantClient(path=str(data / "qdrant"))
+    backend = open_backend(Settings(data_dir=data, store_engine=engine))
     try:
-        records = [p.payload for p in client.scroll(collection + "__articles", limit=10000)[0] if "source" in p.payload]
-        chunks = [p.payload for p in client.scroll(collection, limit=100000, with_payload=["source", "content_hash", "chunk_index"])[0]]
+        store = Store(backend, collection)
+        records = store.articles()
+        chunks = [c for r in records for c in store.chunk_payloads(r.source, ["source", "content_hash", "chunk_index"])]
     finally:
-        client.close()
+        backend.close()
     problems = []
-    current = {r["source"]: r for r in records}
-    visible = [c for c in chunks if current.get(c["source"], {}).get("content_hash") == c["content_hash"]]
+    current = {r.source: r for r in records}
+    visible = [c for c in chunks if current[c["source"]].content_hash == c["content_hash"]]
     for source, r in current.items():
         got = sorted(c["chunk_index"] for c in visible if c["source"] == source)
-        if got != list(range(r["chunk_count"])):
-            problems.append(f"{source}: chunks {got} for chunk_count {r['chunk_count']}")
+        if got != list(range(r.chunk_count)):
+            problems.append(f"{source}: chunks {got} for chunk_count {r.chunk_count}")
     return len(records), len(visible), problems
 
 
-def test_killed_ingest_leaves_whole_articles_and_resumes_without_duplicates(tmp_path):
+ENGINES = ["local", "edge"]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_killed_ingest_leaves_whole_articles_and_resumes_without_duplicates(tmp_path, engine):
     data = tmp_path / "data"
     corpus = make_corpus(tmp_path / "corpus", 60)
-    env = dict(cli_env(data), RAG_INGEST_BATCH_CHUNKS="4")
+    env = dict(cli_env(data), RAG_INGEST_BATCH_CHUNKS="4", RAG_STORE_ENGINE=engine)
     rng = random.Random(7)
     committed_before_kill = []
     for _ in range(3):
@@ -76,29 +82,30 @@ def test_killed_ingest_leaves_whole_articles_and_resumes_without_duplicates(tmp_
                     break
         proc.wait()
         committed_before_kill.append(seen)
-        articles, chunks, problems = consistency(data)
+        articles, chunks, problems = consistency(data, engine)
         assert not problems, problems
     assert proc.returncode == -signal.SIGKILL and sum(committed_before_kill) < 60
     out = subprocess.run(RAG + ["ingest", "--quiet", str(corpus)], env=env, cwd=ROOT, capture_output=True,
                          text=True, timeout=900)
     assert out.returncode == 0, out.stderr
-    articles, chunks, problems = consistency(data)
+    articles, chunks, problems = consistency(data, engine)
     assert not problems and articles == 60
     again = subprocess.run(RAG + ["ingest", "--quiet", str(corpus)], env=env, cwd=ROOT, capture_output=True,
                            text=True, timeout=900)
     assert "60 unchanged" in again.stdout
-    assert consistency(data)[:2] == (articles, chunks)
+    assert consistency(data, engine)[:2] == (articles, chunks)
 
 
-def test_a_locked_embedded_store_gets_a_clear_message(tmp_path, settings):
-    from qdrant_client import QdrantClient
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_locked_embedded_store_gets_a_clear_message(tmp_path, settings, engine):
+    from rag.store import open_backend
 
     data = tmp_path / "locked"
-    (data / "qdrant").mkdir(parents=True)
-    holder = QdrantClient(path=str(data / "qdrant"))
+    holder = open_backend(replace(settings, data_dir=data, store_engine=engine))
     try:
-        out = subprocess.run(RAG + ["ask", "--no-llm", "What did Austin and Umerov discuss?"], env=cli_env(data),
-                             cwd=ROOT, capture_output=True, text=True, timeout=300)
+        out = subprocess.run(RAG + ["ask", "--no-llm", "What did Austin and Umerov discuss?"],
+                             env=dict(cli_env(data), RAG_STORE_ENGINE=engine), cwd=ROOT, capture_output=True,
+                             text=True, timeout=300)
     finally:
         holder.close()
     assert out.returncode == 2
@@ -138,7 +145,7 @@ def test_llm_endpoint_faults_fall_back_to_the_cited_extractive_answer(service, e
     url = "http://127.0.0.1:9/v1" if behaviour == "down" else f"http://127.0.0.1:{endpoint.server_address[1]}/v1"
     _Endpoint.behaviour = behaviour
     svc = RagService(replace(service.settings, llm="openai", llm_url=url, llm_model="m", llm_timeout_s=2.0))
-    svc._client, svc._embedder, svc._vectors = service.client, service.embedder, service._vectors
+    svc._backend, svc._embedder, svc._vectors = service.backend, service.embedder, service._vectors
     t0 = time.perf_counter()
     answer = svc.ask("How many missiles did Russia launch on 5 December?")
     assert time.perf_counter() - t0 < 30

@@ -14,7 +14,7 @@ def llm_service(service):
     from rag.service import RagService
 
     svc = RagService(replace(service.settings, llm="local"))
-    svc._client, svc._embedder, svc._vectors = service.client, service.embedder, service._vectors
+    svc._backend, svc._embedder, svc._vectors = service.backend, service.embedder, service._vectors
     assert svc.llm() is not None, svc.llm_status()
     return svc
 

@@ -75,13 +75,11 @@ def test_changed_file_replaces_its_points_and_remove_deletes_them(service, tmp_p
     assert service.ingest([path])[0].status == "ingested"
     path.write_text("Тестова стаття про навчання\nМіністр провів навчання з пасічниками у Полтаві.\n", encoding="utf-8")
     assert service.ingest([path])[0].status == "replaced"
-    chunks = service.client.scroll(service.store().name, limit=100, with_payload=["source", "text"])[0]
-    texts = [p.payload["text"] for p in chunks if p.payload["source"] == "extra.txt"]
+    texts = [p["text"] for p in service.store().chunk_payloads("extra.txt", ["source", "text"])]
     assert texts and all("бджолярами" not in t for t in texts)
     assert service.remove("extra.txt")
     assert "extra.txt" not in {r.source for r in service.articles()}
-    assert not [p for p in service.client.scroll(service.store().name, limit=200, with_payload=["source"])[0]
-                if p.payload["source"] == "extra.txt"]
+    assert not service.store().chunk_payloads("extra.txt")
 
 
 def test_duplicates_under_another_name_are_skipped(service, tmp_path):

@@ -30,3 +30,14 @@ def test_names_absent_from_the_text_are_reported(question, missing):
 
 def test_question_words_and_titles_are_not_entities():
     assert [e.text for e in question_entities("Who is the Prime Minister of Japan?")] == ["Japan"]
+
+
+def test_only_articles_naming_the_questions_entities_may_answer_it():
+    from rag.coverage import entity_support
+
+    bodies = {"a.txt": "Міністр оборони Польщі заявив про танки.", "b.txt": "Умєров розповів про танки.",
+              "c.txt": "Погода у Львові."}
+    assert entity_support("What did the Polish defence minister say about tanks?", bodies) == ({"a.txt"}, [])
+    assert entity_support("What did the Polish defence minister say about tanks?", {"b.txt": bodies["b.txt"]}) == \
+        (set(), ["Polish"])
+    assert entity_support("what about tanks?", bodies) == (set(bodies), [])
