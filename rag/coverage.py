@@ -36,6 +36,7 @@ _NOT_NAMES = frozenset(
     state department ministry army forces armed air command national security council parliament congress
     senate government house office agency spokesman spokesperson ambassador envoy commander mr mrs ms dr
     що хто кого кому коли де чому як чи які яка який яке якої яких скільки про після перед під у в на та і
+    яким якими якому якого якою якій яку чим чого чому навіщо звідки куди наскільки котрий котра котре котрі
     з із зі до за від для розкажи назви опиши поясни а але він вона вони""".split()
 )
 

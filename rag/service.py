@@ -215,7 +215,7 @@ class RagService:
             return
         # evidence must come from articles that name what the question names (a passage about
         # another minister in another article is not an answer, however close its wording)
-        supported, missing = entity_support(question, self.store(collection).bodies(e.quote.source for e in evidence))
+        supported, missing = entity_support(question, self.store(collection).bodies(h.source for h in hits))
         if missing or not supported:
             what = ", ".join(missing) or "what the question names"
             yield done(answering.abstain(question, "no article found mentions " + what, evidence, timings))

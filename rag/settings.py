@@ -57,6 +57,7 @@ class Settings:
     # retrieval and evidence
     top_k: int = 6
     prefetch_k: int = 30
+    hnsw_ef: int = 512  # HNSW beam on Edge and servers: the default (100) lost a seeds hit among 16k chunks
     fusion: str = "rrf"  # "rrf" or "dbsf"
     sparse: bool = True
     evidence_k: int = 6

@@ -26,11 +26,12 @@ class CollectionOptions:
     replication: int = 1
     on_disk: bool = False  # vectors and payload on disk (memory-mapped) instead of in RAM
     quantization: str = "none"  # "int8": scalar quantization, searched with rescoring
+    hnsw_ef: int = 512  # search beam where the engine uses HNSW (Edge, server); ignored by local mode's scan
 
     @classmethod
     def from_settings(cls, settings: Any) -> "CollectionOptions":
         return cls(settings.qdrant_shards, settings.qdrant_replication, settings.qdrant_on_disk,
-                   settings.qdrant_quantization)
+                   settings.qdrant_quantization, settings.hnsw_ef)
 
 
 @dataclass(frozen=True)

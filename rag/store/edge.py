@@ -180,8 +180,9 @@ class EdgeBackend(Backend):
                fusion: str, exclude: Mapping[str, Any], options: CollectionOptions) -> list[ScoredPayload]:
         q = self.q
         flt = _filter(q, exclude, exclude=True)
-        params = (q.SearchParams(quantization=q.QuantizationSearchParams(rescore=True, oversampling=2.0))
-                  if options.quantization == "int8" else None)
+        quantization = (q.QuantizationSearchParams(rescore=True, oversampling=2.0)
+                        if options.quantization == "int8" else None)
+        params = q.SearchParams(hnsw_ef=options.hnsw_ef, quantization=quantization)
         dense_query = q.Query.Nearest([float(x) for x in dense], using=DENSE)
         if sparse is not None and sparse.indices:
             sparse_query = q.Query.Nearest(q.SparseVector(indices=list(sparse.indices), values=list(sparse.values)),

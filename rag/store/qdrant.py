@@ -126,8 +126,9 @@ class QdrantBackend(Backend):
     def search(self, name: str, dense: Sequence[float], sparse: SparseVector | None, limit: int, prefetch: int,
                fusion: str, exclude: Mapping[str, Any], options: CollectionOptions) -> list[ScoredPayload]:
         flt = _exclude(exclude)
-        params = (models.SearchParams(quantization=models.QuantizationSearchParams(rescore=True, oversampling=2.0))
-                  if options.quantization == "int8" else None)
+        quantization = (models.QuantizationSearchParams(rescore=True, oversampling=2.0)
+                        if options.quantization == "int8" else None)
+        params = models.SearchParams(hnsw_ef=options.hnsw_ef, quantization=quantization)
         if sparse is not None and sparse.indices:
             result = self.client.query_points(
                 name,

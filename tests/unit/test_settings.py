@@ -8,7 +8,9 @@ from rag.settings import Settings
 def test_environment_overrides_defaults_with_types():
     s = Settings.from_env({"RAG_TOP_K": "9", "RAG_SPARSE": "no", "RAG_DATA_DIR": "/tmp/x", "RAG_FUSION": "dbsf"})
     assert (s.top_k, s.sparse, s.fusion) == (9, False, "dbsf")
-    assert s.models_dir == Path("/tmp/x/models") and s.qdrant_path == Path("/tmp/x/qdrant")
+    assert s.models_dir == Path("/tmp/x/models") and s.qdrant_path == Path("/tmp/x/qdrant-edge")
+    local = Settings.from_env({"RAG_DATA_DIR": "/tmp/x", "RAG_STORE_ENGINE": "local", "RAG_HNSW_EF": "64"})
+    assert local.qdrant_path == Path("/tmp/x/qdrant") and local.hnsw_ef == 64
 
 
 def test_bad_values_get_a_clear_error():
