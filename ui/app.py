@@ -190,7 +190,8 @@ def build_app(service: RagService) -> gr.Blocks:
                                       label="Passages given to the language model (more: fuller answers, slower start)")
                 answer_language = gr.Radio([("auto (the question's)", "auto"), ("English", "en"), ("Українська", "uk")],
                                            value="auto", label="Answer language")
-                gr.Markdown(f"Embedder: `{service.embedder.id}` · LLM: `{service.llm_status()}`")
+                gr.Markdown(f"Embedder: `{service.embedder.id}` · LLM: `{service.llm_status()}` · "
+                            f"Store: `{service.backend.kind}`")
         with gr.Tab("Articles"):
             table = gr.Dataframe(headers=["source", "title", "date", "chunks", "flag"], value=list_articles(settings.collection),
                                  interactive=False, elem_id="articles")
