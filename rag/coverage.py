@@ -193,5 +193,4 @@ def entity_support(question: str, bodies: Mapping[str, str]) -> tuple[set[str], 
     if not entities:
         return set(bodies), []
     kept = {s for s, body in bodies.items() if any(is_mentioned(e, [body]) for e in entities)}
-    texts = [bodies[s] for s in kept]
-    return kept, [e.text for e in entities if not is_mentioned(e, texts)]
+    return kept, missing_entities(question, [bodies[s] for s in kept])
