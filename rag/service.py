@@ -68,6 +68,15 @@ def clean_question(question: str) -> str:
     return text
 
 
+def _final(events: Iterator[Event]) -> Answer:
+    final = None
+    for event in events:
+        if isinstance(event, Done):
+            final = event.answer
+    assert final is not None
+    return final
+
+
 class RagService:
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings.from_env()
@@ -178,12 +187,13 @@ class RagService:
     # ---- questions ------------------------------------------------------------------------
     def ask(self, question: str, collection: str | None = None, use_llm: bool = True,
             evidence_k: int | None = None, language: str | None = None) -> Answer:
-        final = None
-        for event in self.ask_stream(question, collection, use_llm, evidence_k, language):
-            if isinstance(event, Done):
-                final = event.answer
-        assert final is not None
-        return final
+        return _final(self.ask_stream(question, collection, use_llm, evidence_k, language))
+
+    def answer(self, found: Retrieval, collection: str | None = None, use_llm: bool = True,
+               language: str | None = None) -> Answer:
+        """The answer to an already retrieved question (the evals score retrieval and answer
+        from one search)."""
+        return _final(self.answer_stream(found, collection, use_llm, language))
 
     def retrieve(self, question: str, collection: str | None = None, evidence_k: int | None = None) -> Retrieval:
         """The chunks found for a question and the evidence sentences chosen from them."""
@@ -201,13 +211,18 @@ class RagService:
         """Status lines, generated tokens, then the checked answer. ``language`` ("en"/"uk")
         overrides the answer language, which is otherwise the question's."""
         question = clean_question(question)
+        yield Status(f"searching {collection or self.settings.collection}")
+        yield from self.answer_stream(self.retrieve(question, collection, evidence_k), collection, use_llm, language)
+
+    def answer_stream(self, found: Retrieval, collection: str | None = None, use_llm: bool = True,
+                      language: str | None = None) -> Iterator[Event]:
+        """``ask_stream`` after the search: gate on the evidence, then answer from it."""
+        question = found.question
         lang = language or answering.language(question)
 
         def done(answer: Answer) -> Done:
             return Done(replace(answer, language=lang))
 
-        yield Status(f"searching {collection or self.settings.collection}")
-        found = self.retrieve(question, collection, evidence_k)
         hits, evidence = found.hits, found.evidence
         timings: dict[str, float] = {"retrieve_ms": found.retrieve_ms, "generate_ms": 0.0}
         if not evidence or evidence[0].score < self.settings.min_evidence_score:

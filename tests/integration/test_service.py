@@ -34,6 +34,14 @@ def test_english_question_cites_the_right_article_with_exact_quotes(service):
     assert {e.quote.source for e in found.evidence} == {AUSTIN_UMEROV}
 
 
+def test_answering_a_retrieval_equals_asking(service):
+    question = "Скільки ракет випустила Росія 5 грудня?"
+    found = service.retrieve(question)
+    from_found, asked = service.answer(found, use_llm=False), service.ask(question, use_llm=False)
+    assert from_found.citations and from_found.citations == asked.citations
+    assert from_found.text == asked.text and from_found.timings["retrieve_ms"] == found.retrieve_ms
+
+
 def test_ukrainian_question_works_the_same(service):
     answer = service.ask("Що Умєров обговорив з міністром оборони Японії?", use_llm=False)
     assert not answer.abstained
