@@ -39,7 +39,7 @@ def evaluate_item(service: RagService, item: dict[str, Any], use_llm: bool, text
     hit_spans = [(h.source, h.start, h.end) for h in found.hits]
     evidence_spans = [(e.quote.source, e.quote.start, e.quote.end) for e in found.evidence]
     t0 = time.perf_counter()
-    answer = service.answer(found, collection, use_llm=use_llm).to_dict()
+    answer = service.answer(found, use_llm=use_llm).to_dict()
     total_ms = found.retrieve_ms + (time.perf_counter() - t0) * 1000
     return score(item, hit_spans, evidence_spans, answer, texts, use_llm, found.retrieve_ms, total_ms)
 

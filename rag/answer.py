@@ -139,6 +139,25 @@ def check_support(claims: Sequence[Claim], claim_vectors: np.ndarray, evidence_v
     return kept
 
 
+def keep_on_topic(claims: Sequence[Claim], evidence: Sequence[Evidence], margin: float, limit: int) -> list[Claim]:
+    """The claims that answer the question, at most ``limit`` of them, in order.
+
+    A claim's relevance is the question similarity of the best passage it cites; a claim
+    more than ``margin`` below the most relevant one is padding (small models add who met
+    where, and thanks, to any answer), true or not.
+
+    >>> from rag.types import make_quote
+    >>> ev = [Evidence(make_quote("a", "x" * 9, i, i + 1), "t", score) for i, score in enumerate([0.7, 0.65, 0.5])]
+    >>> [c.text for c in keep_on_topic([Claim("A.", (1,)), Claim("B.", (3,)), Claim("C.", (3, 2))], ev, 0.1, 3)]
+    ['A.', 'C.']
+    """
+    relevance = [max(evidence[m - 1].score for m in c.markers) for c in claims]
+    if not relevance:
+        return []
+    best = max(relevance)
+    return [c for c, r in zip(claims, relevance) if r >= best - margin][:limit]
+
+
 def renumber(claims: Sequence[Claim], evidence: Sequence[Evidence]) -> tuple[str, list[Citation]]:
     """Answer text with markers renumbered 1..m in order of first use, and its citations."""
     order: dict[int, int] = {}
@@ -182,9 +201,9 @@ def abstain(question: str, reason: str, related: Sequence[Evidence], timings: di
 def compose(question: str, raw: str, evidence: Sequence[Evidence], timings: dict[str, float],
             embed_claims: Callable[[Sequence[str]], np.ndarray], evidence_vectors: np.ndarray,
             floor: float = 0.55, margin: float = 0.05, assign: float = 0.6, extractive_k: int = 3,
-            extractive_margin: float = 0.0) -> Answer:
+            extractive_margin: float = 0.0, topic_margin: float = 1.0, max_claims: int = 99) -> Answer:
     """The final answer from the LLM's raw text: abstain if it says so, keep supported
-    claims, and fall back to the extractive answer if none survive."""
+    claims that answer the question, and fall back to the extractive answer if none survive."""
     if said_no_answer(raw):
         return abstain(question, "the language model found no answer in the closest passages", evidence, timings)
     claims = parse_claims(raw, len(evidence))
@@ -193,6 +212,7 @@ def compose(question: str, raw: str, evidence: Sequence[Evidence], timings: dict
         claims = [c for c in claims if not _CYRILLIC.search(c.text)]
     if claims:
         claims = check_support(claims, embed_claims([c.text for c in claims]), evidence_vectors, floor, margin, assign)
+        claims = keep_on_topic(claims, evidence, topic_margin, max_claims)
     if not claims:
         return extractive(question, evidence, timings,
                           notice="the language model's answer had no claim backed by a passage; showing the passages",

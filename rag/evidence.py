@@ -11,6 +11,7 @@ from typing import Sequence
 
 import numpy as np
 
+from rag import sparse
 from rag.embed.base import Embedder
 from rag.types import Evidence, Hit, Span, make_quote
 
@@ -37,12 +38,35 @@ class SentenceVectors:
         return np.stack([self._cache[k] for k in keys]) if keys else np.zeros((0, 1), np.float32)
 
 
+def term_overlap(question: str, texts: Sequence[str]) -> np.ndarray:
+    """Share of the question's terms each text contains, every term weighted by its BM25 IDF
+    among ``texts`` (a term all candidates share says little). 0 when nothing is shared.
+
+    Written here because a score over a handful of sentences needs no index; the terms are
+    the sparse encoder's, so Ukrainian inflections match.
+
+    >>> [round(float(x), 2) for x in term_overlap("Скільки ракет запустила Росія?",
+    ...                                            ["Росія запустила 70 ракет.", "Росія атакувала.", "Інше."])]
+    [0.54, 0.1, 0.0]
+    """
+    wanted = set(sparse.terms(question))
+    have = [set(sparse.terms(t)) for t in texts]
+    if not wanted or not have:
+        return np.zeros(len(texts), dtype=np.float32)
+    n = len(have)
+    idf = {t: float(np.log(1 + (n - df + 0.5) / (df + 0.5))) for t in wanted for df in [sum(t in h for h in have)]}
+    total = sum(idf.values()) or 1.0
+    return np.array([sum(idf[t] for t in wanted if t in h) / total for h in have], dtype=np.float32)
+
+
 def select_evidence(query_vector: np.ndarray, hits: Sequence[Hit], vectors: SentenceVectors, k: int,
-                    chunk_weight: float = 0.1) -> list[Evidence]:
-    """The ``k`` sentences of ``hits`` most similar to the question.
+                    chunk_weight: float = 0.1, question: str = "", lexical_weight: float = 0.0) -> list[Evidence]:
+    """The ``k`` sentences of ``hits`` that best answer the question.
 
     Score = cosine(question, sentence) + ``chunk_weight`` x the reciprocal rank of the best
-    chunk holding the sentence, so that retrieval's fused view breaks near-ties.
+    chunk holding the sentence (retrieval's fused view breaks near-ties) + ``lexical_weight``
+    x :func:`term_overlap` with ``question`` (the sentence that shares the question's rare
+    words; the dense vector of a short sentence leans on its article's title).
     """
     seen: dict[tuple[str, int, int], tuple[Hit, int]] = {}
     for rank, hit in enumerate(hits):
@@ -56,9 +80,10 @@ def select_evidence(query_vector: np.ndarray, hits: Sequence[Hit], vectors: Sent
     texts = [hit.sentence_text(Span(key[1], key[2])) for key, (hit, _) in items]
     matrix = vectors.get(texts, [hit.title for _, (hit, _) in items])
     cosine = matrix @ np.asarray(query_vector, dtype=np.float32)
+    lexical = term_overlap(question, texts) if question and lexical_weight else np.zeros(len(texts))
     scored = []
-    for (key, (hit, rank)), cos in zip(items, cosine):
-        scored.append((float(cos) + chunk_weight / (rank + 1), float(cos), key, hit, rank))
+    for (key, (hit, rank)), cos, lex in zip(items, cosine, lexical):
+        scored.append((float(cos) + chunk_weight / (rank + 1) + lexical_weight * float(lex), float(cos), key, hit, rank))
     scored.sort(key=lambda x: -x[0])
     out = []
     for score, cos, (source, start, end), hit, rank in scored[:k]:

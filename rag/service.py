@@ -49,10 +49,16 @@ Event = Union[Status, Token, Done]
 
 @dataclass(frozen=True)
 class Retrieval:
+    """What a search found: chunks, the evidence sentences chosen from the articles that
+    name what the question names (``supported``), and the question's entities no found
+    article mentions (``missing``: then the answer abstains)."""
+
     question: str
     hits: list[Hit]
     evidence: list[Evidence]
     retrieve_ms: float
+    supported: frozenset[str] = frozenset()
+    missing: tuple[str, ...] = ()
 
 
 def clean_question(question: str) -> str:
@@ -189,11 +195,10 @@ class RagService:
             evidence_k: int | None = None, language: str | None = None) -> Answer:
         return _final(self.ask_stream(question, collection, use_llm, evidence_k, language))
 
-    def answer(self, found: Retrieval, collection: str | None = None, use_llm: bool = True,
-               language: str | None = None) -> Answer:
+    def answer(self, found: Retrieval, use_llm: bool = True, language: str | None = None) -> Answer:
         """The answer to an already retrieved question (the evals score retrieval and answer
         from one search)."""
-        return _final(self.answer_stream(found, collection, use_llm, language))
+        return _final(self.answer_stream(found, use_llm, language))
 
     def retrieve(self, question: str, collection: str | None = None, evidence_k: int | None = None) -> Retrieval:
         """The chunks found for a question and the evidence sentences chosen from them."""
@@ -202,9 +207,15 @@ class RagService:
         t0 = time.perf_counter()
         query_vector = self.embedder.embed_query(question)
         hits = retrieve.search(question, query_vector, store, self.settings)
+        # evidence comes from articles that name what the question names (a passage about
+        # another minister in another article is not an answer, however close its wording)
+        supported, missing = entity_support(question, store.bodies(h.source for h in hits))
+        candidates = [h for h in hits if h.source in supported] or hits  # else: related passages only
         assert self._vectors is not None
-        evidence = select_evidence(query_vector, hits, self._vectors, evidence_k or self.settings.evidence_k)
-        return Retrieval(question, hits, evidence, (time.perf_counter() - t0) * 1000)
+        evidence = select_evidence(query_vector, candidates, self._vectors, evidence_k or self.settings.evidence_k,
+                                   question=question, lexical_weight=self.settings.evidence_lexical_weight)
+        return Retrieval(question, hits, evidence, (time.perf_counter() - t0) * 1000, frozenset(supported),
+                         tuple(missing))
 
     def ask_stream(self, question: str, collection: str | None = None, use_llm: bool = True,
                    evidence_k: int | None = None, language: str | None = None) -> Iterator[Event]:
@@ -212,10 +223,9 @@ class RagService:
         overrides the answer language, which is otherwise the question's."""
         question = clean_question(question)
         yield Status(f"searching {collection or self.settings.collection}")
-        yield from self.answer_stream(self.retrieve(question, collection, evidence_k), collection, use_llm, language)
+        yield from self.answer_stream(self.retrieve(question, collection, evidence_k), use_llm, language)
 
-    def answer_stream(self, found: Retrieval, collection: str | None = None, use_llm: bool = True,
-                      language: str | None = None) -> Iterator[Event]:
+    def answer_stream(self, found: Retrieval, use_llm: bool = True, language: str | None = None) -> Iterator[Event]:
         """``ask_stream`` after the search: gate on the evidence, then answer from it."""
         question = found.question
         lang = language or answering.language(question)
@@ -223,19 +233,15 @@ class RagService:
         def done(answer: Answer) -> Done:
             return Done(replace(answer, language=lang))
 
-        hits, evidence = found.hits, found.evidence
+        evidence = found.evidence
         timings: dict[str, float] = {"retrieve_ms": found.retrieve_ms, "generate_ms": 0.0}
         if not evidence or evidence[0].score < self.settings.min_evidence_score:
             yield done(answering.abstain(question, "no passage is close enough to the question", evidence, timings))
             return
-        # evidence must come from articles that name what the question names (a passage about
-        # another minister in another article is not an answer, however close its wording)
-        supported, missing = entity_support(question, self.store(collection).bodies(h.source for h in hits))
-        if missing or not supported:
-            what = ", ".join(missing) or "what the question names"
+        if found.missing or not found.supported:
+            what = ", ".join(found.missing) or "what the question names"
             yield done(answering.abstain(question, "no article found mentions " + what, evidence, timings))
             return
-        evidence = [e for e in evidence if e.quote.source in supported]
         sources = len({e.quote.source for e in evidence})
         yield Status(f"found {len(evidence)} passages in {sources} article{'s' if sources != 1 else ''}")
         llm = self.llm() if use_llm else None
@@ -263,7 +269,7 @@ class RagService:
         s = self.settings
         yield done(answering.compose(question, "".join(pieces), evidence, timings, self.embedder.embed_symmetric,
                                      evidence_vectors, s.support_floor, s.support_margin, s.support_assign,
-                                     *self._extractive_args()))
+                                     *self._extractive_args(), s.claim_topic_margin, s.max_claims))
 
     def gloss(self, quote: str, question: str = "", target: str = "en") -> str | None:
         """A short machine translation of a quote for a reader of ``target``, or None (no model,

@@ -62,10 +62,17 @@ class Settings:
     sparse: bool = True
     evidence_k: int = 6
     min_evidence_score: float = 0.30
+    # evidence sentences: weight of the question's rare words they share (squad-uk-mini: the
+    # cited sentence held the answer 0.551 -> 0.584 at 0.2; seeds unchanged)
+    evidence_lexical_weight: float = 0.2
     # does a claim restate its cited passage? (cosine with the embedder's similarity prompt)
     support_floor: float = 0.55  # a cited passage must be at least this similar to the claim
     support_margin: float = 0.05  # ... and within this of the claim's best-matching passage
     support_assign: float = 0.60  # an uncited or miscited claim is pointed at its best passage above this
+    # claims whose best passage is this much less similar to the question than the best claim's
+    # are padding and dropped (seeds, LLM answers: citation precision 0.585 -> 0.67, recall kept)
+    claim_topic_margin: float = 0.10
+    max_claims: int = 3  # the prompt asks for one to three sentences; small models write six
     extractive_max: int = 3
     extractive_margin: float = 0.0
 

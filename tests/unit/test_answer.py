@@ -79,3 +79,17 @@ def test_english_claims_left_in_cyrillic_are_dropped():
     ok = A.compose("What about air defence?", "Air defence is key [2].", EVIDENCE, {},
                    lambda xs: np.eye(3)[[1] * len(xs)], np.eye(3, dtype=np.float32))
     assert ok.mode == "llm" and ok.text == "Air defence is key [1]." and ok.citations[0].quote == "Друге речення про ППО."
+
+
+def test_padding_claims_far_from_the_question_are_dropped_and_claims_capped():
+    claims = [A.Claim("Off topic.", (3,)), A.Claim("On topic.", (1,)), A.Claim("Close.", (2,))]
+    assert [c.text for c in A.keep_on_topic(claims, EVIDENCE, margin=0.15, limit=3)] == ["On topic.", "Close."]
+    assert [c.text for c in A.keep_on_topic(claims, EVIDENCE, margin=1.0, limit=2)] == ["Off topic.", "On topic."]
+    assert A.keep_on_topic([], EVIDENCE, 0.1, 3) == []
+
+
+def test_compose_keeps_only_on_topic_claims():
+    raw = "Met first [1]. Fortifications [3]."
+    out = A.compose("Q?", raw, EVIDENCE, {}, lambda xs: np.eye(3)[[0, 2]], np.eye(3), topic_margin=0.1, max_claims=3)
+    assert out.mode == "llm" and [c.quote for c in out.citations] == ["Перше речення."]
+    assert "Fortifications" not in out.text
