@@ -16,6 +16,7 @@ from importlib import resources
 from typing import Iterable, Mapping
 
 _TOKEN = re.compile(r"[\w’'-]+", re.UNICODE)
+_INFLECTED_NUMBER = re.compile(r"^(\d+)(?:-?[а-яіїєґ’']{1,8})?$")
 _LATIN_WORD = re.compile(r"^[A-Za-z][A-Za-z.'-]*$")
 _UK_TO_LATIN = {
     "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": "ie", "ж": "zh", "з": "z",
@@ -25,7 +26,8 @@ _UK_TO_LATIN = {
 }
 # folds that make English and Ukrainian spellings of one name meet ("Kishida"/"Кісіда")
 _LATIN_FOLD = (("shch", "s"), ("sh", "s"), ("zh", "z"), ("ch", "k"), ("kh", "h"), ("ts", "s"), ("ph", "f"),
-               ("th", "t"), ("ck", "k"), ("w", "v"), ("g", "h"), ("q", "k"), ("x", "ks"), ("c", "k"))
+               ("th", "t"), ("ck", "k"), ("ce", "se"), ("ci", "si"), ("cy", "sy"), ("w", "v"), ("g", "h"), ("q", "k"),
+               ("x", "ks"), ("c", "k"))
 _VOWELS = set("aeiouyj")
 # capitalised words that start questions or sentences and name nothing
 _NOT_NAMES = frozenset(
@@ -45,6 +47,7 @@ _NOT_NAMES = frozenset(
 class Entity:
     text: str
     kind: str  # "name", "acronym", "code" (letters with digits, years)
+    initial: bool = False  # a lone capitalised word opening the question: a name, or just the first word
 
 
 def to_latin(word: str) -> str:
@@ -57,6 +60,8 @@ def skeleton(word: str) -> str:
 
     >>> skeleton("Austin"), skeleton("Остіном"), skeleton("Washington"), skeleton("Вашингтоні")
     ('stn', 'stnm', 'vsnhtn', 'vsnhtn')
+    >>> skeleton("Beyonce"), skeleton("Бейонсе"), skeleton("Clinton"), skeleton("Клінтон")
+    ('bns', 'bns', 'klntn', 'klntn')
     """
     latin = to_latin(word)
     for a, b in _LATIN_FOLD:
@@ -81,6 +86,7 @@ def question_entities(question: str) -> list[Entity]:
     """
     entities: list[Entity] = []
     previous_end = -10
+    opening = _opening_word(question)
     for match in _TOKEN.finditer(question):
         word = re.sub(r"[’']s$", "", match.group(0)).strip("-’'")
         if not word:
@@ -98,9 +104,15 @@ def question_entities(question: str) -> list[Entity]:
             if adjacent and entities and entities[-1].kind == "name":
                 entities[-1] = Entity(entities[-1].text + " " + word, "name")
             else:
-                entities.append(Entity(word, "name"))
+                entities.append(Entity(word, "name", initial=match.start() == opening))
             previous_end = match.end()
     return entities
+
+
+def _opening_word(question: str) -> int:
+    """Offset of the question's first word (-1 if none)."""
+    first = _TOKEN.search(question)
+    return first.start() if first else -1
 
 
 @lru_cache(maxsize=1)
@@ -148,18 +160,39 @@ def is_mentioned(entity: Entity, texts: Iterable[str]) -> bool:
     if " " in entity.text:
         return is_mentioned(Entity(entity.text.split()[-1], entity.kind), texts)
     if entity.kind == "code":
+        number = _INFLECTED_NUMBER.match(entity.text)
+        if number:  # "1920", "57-му", "19-річну": the number itself, wherever it stands ("1916-1920")
+            return number.group(1) in re.findall(r"\d+", " ".join(texts))
         code = _normal_code(entity.text)
-        return any(code == _normal_code(w) or (code in _normal_code(w) and not code.isdigit()) for w in _words(texts))
+        return any(code == _normal_code(w) or code in _normal_code(w) for w in _words(texts))
     if key in lowered:
         return True
     target = skeleton(entity.text)
     return any(_same_name(target, skeleton(w)) for w in _words(texts) if w[:1].isupper())
 
 
+def names_in(question: str, texts: Iterable[str]) -> list[Entity]:
+    """The question's entities, less an opening word the texts do not name: a capitalised
+    first word is as often an ordinary word ("Загалом, ...", "Замість ...") as a name, and
+    no dictionary here tells them apart, so it counts only where the texts name it.
+
+    >>> [e.text for e in names_in("Загалом, що сказав Умєров?", ["Умєров сказав"])]
+    ['Умєров']
+    >>> [e.text for e in names_in("Умєров що сказав?", ["Умєров сказав"])]
+    ['Умєров']
+    """
+    texts = list(texts)
+    return [e for e in question_entities(question) if not e.initial or is_mentioned(e, texts)]
+
+
 def missing_entities(question: str, texts: Iterable[str]) -> list[str]:
     """The question's entities that the texts never mention."""
     texts = list(texts)
-    return [e.text for e in question_entities(question) if not is_mentioned(e, texts)]
+    return _unmentioned(names_in(question, texts), texts)
+
+
+def _unmentioned(entities: Iterable[Entity], texts: list[str]) -> list[str]:
+    return [e.text for e in entities if not is_mentioned(e, texts)]
 
 
 def name_pairs(text: str, other: str) -> dict[str, str]:
@@ -189,8 +222,8 @@ def entity_support(question: str, bodies: Mapping[str, str]) -> tuple[set[str], 
     >>> entity_support("What did Umerov say in Tokyo?", {"a": "Умєров у Токіо", "b": "Погода в Києві"})
     ({'a'}, [])
     """
-    entities = question_entities(question)
+    entities = names_in(question, bodies.values())
     if not entities:
         return set(bodies), []
     kept = {s for s, body in bodies.items() if any(is_mentioned(e, [body]) for e in entities)}
-    return kept, missing_entities(question, [bodies[s] for s in kept])
+    return kept, _unmentioned(entities, [bodies[s] for s in kept])

@@ -41,3 +41,27 @@ def test_only_articles_naming_the_questions_entities_may_answer_it():
     assert entity_support("What did the Polish defence minister say about tanks?", {"b.txt": bodies["b.txt"]}) == \
         (set(), ["Polish"])
     assert entity_support("what about tanks?", bodies) == (set(bodies), [])
+
+
+@pytest.mark.parametrize("question,text", [
+    ("Скільки нагород отримала співачка на 57-му Греммі?", "На 57-й церемонії Греммі вона отримала три нагороди."),
+    ("Хто грав у команді з 1916 по 1920 рік?", "Він грав у 1916-1920 роках."),
+    ("Скільки платівок продала Beyonce?", "Бейонсе продала 100 мільйонів платівок."),
+])
+def test_inflected_numbers_ranges_and_soft_c_are_mentioned(question, text):
+    assert missing_entities(question, [text]) == []
+
+
+def test_a_number_is_not_mentioned_inside_another():
+    assert missing_entities("What happened in 1920?", ["It happened in 19201 or 920."]) == ["1920"]
+
+
+def test_an_opening_word_counts_only_where_the_texts_name_it():
+    from rag.coverage import entity_support
+
+    texts = ["Загалом Умєров обговорив ППО."]
+    assert missing_entities("Замість чого обговорили ППО?", texts) == []
+    assert missing_entities("Умєров і Шмигаль: що обговорили?", texts) == ["Шмигаль"]
+    assert [e.initial for e in question_entities("Умєров і Остін: що обговорили?")] == [True, False]
+    bodies = {"a.txt": "Умєров обговорив ППО.", "b.txt": "Остін обговорив ППО."}
+    assert entity_support("Умєров що обговорив?", bodies) == ({"a.txt"}, [])
