@@ -86,8 +86,7 @@ def question_entities(question: str) -> list[Entity]:
     """
     entities: list[Entity] = []
     previous_end = -10
-    opening = _opening_word(question)
-    for match in _TOKEN.finditer(question):
+    for position, match in enumerate(_TOKEN.finditer(question)):
         word = re.sub(r"[’']s$", "", match.group(0)).strip("-’'")
         if not word:
             continue
@@ -104,15 +103,9 @@ def question_entities(question: str) -> list[Entity]:
             if adjacent and entities and entities[-1].kind == "name":
                 entities[-1] = Entity(entities[-1].text + " " + word, "name")
             else:
-                entities.append(Entity(word, "name", initial=match.start() == opening))
+                entities.append(Entity(word, "name", initial=position == 0))
             previous_end = match.end()
     return entities
-
-
-def _opening_word(question: str) -> int:
-    """Offset of the question's first word (-1 if none)."""
-    first = _TOKEN.search(question)
-    return first.start() if first else -1
 
 
 @lru_cache(maxsize=1)
