@@ -6,6 +6,7 @@ Every candidate is an exact span of its source, turned into a ``Quote`` by
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from typing import Sequence
 
@@ -14,6 +15,8 @@ import numpy as np
 from rag import sparse
 from rag.embed.base import Embedder
 from rag.types import Evidence, Hit, Span, make_quote
+
+_SENTENCE_END = re.compile(r"[.!?…][\"'»”’)\]]*\s*$")
 
 
 class SentenceVectors:
@@ -59,14 +62,37 @@ def term_overlap(question: str, texts: Sequence[str]) -> np.ndarray:
     return np.array([sum(idf[t] for t in wanted if t in h) / total for h in have], dtype=np.float32)
 
 
+def lead_sentences(hits: Sequence[Hit]) -> set[tuple[str, int]]:
+    """(source, start) of each article's lead among ``hits``: the first sentence of its first
+    chunk that ends like a sentence. A standfirst above it (a headline-style summary line with
+    no full stop) restates the title and is not the lead.
+
+    >>> h = Hit("c", 1.0, "a.txt", "T", "Summary line One. Two.", 0, 22,
+    ...         (Span(0, 12), Span(13, 17), Span(18, 22)), {"chunk_index": 0})
+    >>> lead_sentences([h, Hit("d", 0.5, "a.txt", "T", "Two.", 18, 22, (Span(18, 22),), {"chunk_index": 1})])
+    {('a.txt', 13)}
+    """
+    leads = set()
+    for hit in hits:
+        if hit.meta.get("chunk_index") != 0:
+            continue
+        first = next((s for s in hit.sentences if _SENTENCE_END.search(hit.sentence_text(s))), None)
+        if first is not None:
+            leads.add((hit.source, first.start))
+    return leads
+
+
 def select_evidence(query_vector: np.ndarray, hits: Sequence[Hit], vectors: SentenceVectors, k: int,
-                    chunk_weight: float = 0.1, question: str = "", lexical_weight: float = 0.0) -> list[Evidence]:
+                    chunk_weight: float = 0.1, question: str = "", lexical_weight: float = 0.0,
+                    lead_weight: float = 0.0) -> list[Evidence]:
     """The ``k`` sentences of ``hits`` that best answer the question.
 
     Score = cosine(question, sentence) + ``chunk_weight`` x the reciprocal rank of the best
     chunk holding the sentence (retrieval's fused view breaks near-ties) + ``lexical_weight``
     x :func:`term_overlap` with ``question`` (the sentence that shares the question's rare
-    words; the dense vector of a short sentence leans on its article's title).
+    words; the dense vector of a short sentence leans on its article's title) +
+    ``lead_weight`` if it is its article's first body sentence (news leads with who, what,
+    where; a near-tie with a later sentence goes to the lead).
     """
     seen: dict[tuple[str, int, int], tuple[Hit, int]] = {}
     for rank, hit in enumerate(hits):
@@ -81,9 +107,11 @@ def select_evidence(query_vector: np.ndarray, hits: Sequence[Hit], vectors: Sent
     matrix = vectors.get(texts, [hit.title for _, (hit, _) in items])
     cosine = matrix @ np.asarray(query_vector, dtype=np.float32)
     lexical = term_overlap(question, texts) if question and lexical_weight else np.zeros(len(texts))
+    leads = lead_sentences(hits)
     scored = []
     for (key, (hit, rank)), cos, lex in zip(items, cosine, lexical):
-        scored.append((float(cos) + chunk_weight / (rank + 1) + lexical_weight * float(lex), float(cos), key, hit, rank))
+        bonus = chunk_weight / (rank + 1) + lexical_weight * float(lex) + lead_weight * ((key[0], key[1]) in leads)
+        scored.append((float(cos) + bonus, float(cos), key, hit, rank))
     scored.sort(key=lambda x: -x[0])
     out = []
     for score, cos, (source, start, end), hit, rank in scored[:k]:

@@ -213,7 +213,8 @@ class RagService:
         candidates = [h for h in hits if h.source in supported] or hits  # else: related passages only
         assert self._vectors is not None
         evidence = select_evidence(query_vector, candidates, self._vectors, evidence_k or self.settings.evidence_k,
-                                   question=question, lexical_weight=self.settings.evidence_lexical_weight)
+                                   question=question, lexical_weight=self.settings.evidence_lexical_weight,
+                                   lead_weight=self.settings.evidence_lead_weight)
         return Retrieval(question, hits, evidence, (time.perf_counter() - t0) * 1000, frozenset(supported),
                          tuple(missing))
 

@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from rag.evidence import term_overlap
+from rag.evidence import SentenceVectors, select_evidence, term_overlap
+from rag.types import Hit, Span
 
 
 def test_a_rare_shared_word_counts_more_than_one_every_sentence_has():
@@ -21,3 +22,39 @@ def test_nothing_shared_or_nothing_to_score():
     assert term_overlap("", ["Будь-що."]).tolist() == [0.0]
     assert term_overlap("Що?", []).shape == (0,)
     assert isinstance(term_overlap("ППО", ["ППО"]), np.ndarray)
+
+
+class _FixedVectors:
+    """An embedder whose document vectors are given per sentence text."""
+
+    def __init__(self, vectors: dict[str, list[float]]) -> None:
+        self.vectors = vectors
+
+    def embed_documents(self, texts, titles):
+        return np.array([self.vectors[t] for t in texts], dtype=np.float32)
+
+
+def _article(text: str, chunk_index: int, offset: int = 0) -> Hit:
+    spans, pos = [], offset
+    for sentence in text.split(" "):
+        spans.append(Span(pos, pos + len(sentence)))
+        pos += len(sentence) + 1
+    return Hit(f"c{chunk_index}", 1.0, "a.txt", "T", text, offset, offset + len(text), tuple(spans),
+               {"chunk_index": chunk_index})
+
+
+def test_the_lead_wins_a_near_tie_and_only_a_near_tie():
+    hit = _article("Lead. Later.", 0)
+    near = SentenceVectors(_FixedVectors({"Lead.": [0.60, 0.8], "Later.": [0.62, 0.78]}))
+    query = np.array([1.0, 0.0])
+    assert select_evidence(query, [hit], near, 1, chunk_weight=0)[0].quote.text == "Later."
+    assert select_evidence(query, [hit], near, 1, chunk_weight=0, lead_weight=0.05)[0].quote.text == "Lead."
+    far = SentenceVectors(_FixedVectors({"Lead.": [0.40, 0.9], "Later.": [0.62, 0.78]}))
+    assert select_evidence(query, [hit], far, 1, chunk_weight=0, lead_weight=0.05)[0].quote.text == "Later."
+
+
+def test_the_first_sentence_of_a_later_chunk_is_not_a_lead():
+    second = _article("Middle. End.", 1, offset=20)
+    vectors = SentenceVectors(_FixedVectors({"Middle.": [0.60, 0.8], "End.": [0.62, 0.78]}))
+    best = select_evidence(np.array([1.0, 0.0]), [second], vectors, 1, chunk_weight=0, lead_weight=0.05)
+    assert best[0].quote.text == "End."
