@@ -178,6 +178,17 @@ def names_in(question: str, texts: Iterable[str]) -> list[Entity]:
     return [e for e in question_entities(question) if not e.initial or is_mentioned(e, texts)]
 
 
+def without_entities(question: str, entities: Iterable[Entity]) -> str:
+    """The question with the named ``entities`` cut out: what it asks, not about whom.
+
+    >>> without_entities("What did Lloyd Austin tell Umerov?", question_entities("What did Lloyd Austin tell Umerov?"))
+    'What did tell ?'
+    """
+    for entity in entities:
+        question = re.sub(rf"(?<!\w){re.escape(entity.text)}(?:[’']s)?(?!\w)", " ", question)
+    return " ".join(question.split())
+
+
 def missing_entities(question: str, texts: Iterable[str]) -> list[str]:
     """The question's entities that the texts never mention."""
     texts = list(texts)

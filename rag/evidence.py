@@ -84,7 +84,8 @@ def lead_sentences(hits: Sequence[Hit]) -> set[tuple[str, int]]:
 
 def select_evidence(query_vector: np.ndarray, hits: Sequence[Hit], vectors: SentenceVectors, k: int,
                     chunk_weight: float = 0.1, question: str = "", lexical_weight: float = 0.0,
-                    lead_weight: float = 0.0) -> list[Evidence]:
+                    lead_weight: float = 0.0, focus_vector: np.ndarray | None = None,
+                    focus_weight: float = 0.0) -> list[Evidence]:
     """The ``k`` sentences of ``hits`` that best answer the question.
 
     Score = cosine(question, sentence) + ``chunk_weight`` x the reciprocal rank of the best
@@ -93,6 +94,12 @@ def select_evidence(query_vector: np.ndarray, hits: Sequence[Hit], vectors: Sent
     words; the dense vector of a short sentence leans on its article's title) +
     ``lead_weight`` if it is its article's first body sentence (news leads with who, what,
     where; a near-tie with a later sentence goes to the lead).
+
+    With a ``focus_vector`` (the question without its names, see
+    :func:`rag.coverage.without_entities`), the cosine is ``focus_weight`` of the way from the
+    question's to the focus's: the articles already name who the question names, so among
+    their sentences the one that says what is asked should win over one that only repeats
+    the name. ``Evidence.score`` stays the question's own cosine.
     """
     seen: dict[tuple[str, int, int], tuple[Hit, int]] = {}
     for rank, hit in enumerate(hits):
@@ -106,12 +113,15 @@ def select_evidence(query_vector: np.ndarray, hits: Sequence[Hit], vectors: Sent
     texts = [hit.sentence_text(Span(key[1], key[2])) for key, (hit, _) in items]
     matrix = vectors.get(texts, [hit.title for _, (hit, _) in items])
     cosine = matrix @ np.asarray(query_vector, dtype=np.float32)
+    ranking = cosine
+    if focus_vector is not None and focus_weight:
+        ranking = (1 - focus_weight) * cosine + focus_weight * (matrix @ np.asarray(focus_vector, dtype=np.float32))
     lexical = term_overlap(question, texts) if question and lexical_weight else np.zeros(len(texts))
     leads = lead_sentences(hits)
     scored = []
-    for (key, (hit, rank)), cos, lex in zip(items, cosine, lexical):
+    for (key, (hit, rank)), cos, rel, lex in zip(items, cosine, ranking, lexical):
         bonus = chunk_weight / (rank + 1) + lexical_weight * float(lex) + lead_weight * ((key[0], key[1]) in leads)
-        scored.append((float(cos) + bonus, float(cos), key, hit, rank))
+        scored.append((float(rel) + bonus, float(cos), key, hit, rank))
     scored.sort(key=lambda x: -x[0])
     out = []
     for score, cos, (source, start, end), hit, rank in scored[:k]:

@@ -14,7 +14,7 @@ from typing import Callable, Iterator, Sequence, Union
 
 from rag import answer as answering
 from rag import retrieve
-from rag.coverage import entity_support, name_pairs
+from rag.coverage import entity_support, name_pairs, names_in, question_entities, without_entities
 from rag.embed import Embedder, create_embedder
 from rag.errors import InputError, LLMError, RagError, StoreError
 from rag.evidence import SentenceVectors, select_evidence
@@ -205,16 +205,29 @@ class RagService:
         question = clean_question(question)
         store = self._ready_store(collection)
         t0 = time.perf_counter()
-        query_vector = self.embedder.embed_query(question)
+        # the question without its names ranks evidence (see select_evidence), embedded in one
+        # batch with the question; an opening capitalised word ("Замість ...") waits for the texts
+        focus = without_entities(question, [e for e in question_entities(question) if not e.initial])
+        weight = self.settings.evidence_focus_weight
+        vectors = self.embedder.embed_queries([question, focus] if weight and focus != question else [question])
+        query_vector, focus_vector = vectors[0], (vectors[1] if len(vectors) > 1 else None)
         hits = retrieve.search(question, query_vector, store, self.settings)
         # evidence comes from articles that name what the question names (a passage about
         # another minister in another article is not an answer, however close its wording)
-        supported, missing = entity_support(question, store.bodies(h.source for h in hits))
+        bodies = store.bodies(h.source for h in hits)
+        supported, missing = entity_support(question, bodies)
         candidates = [h for h in hits if h.source in supported] or hits  # else: related passages only
+        named = names_in(question, bodies.values())
+        if weight and any(e.initial for e in named):
+            focus = without_entities(question, named)
+            focus_vector = self.embedder.embed_query(focus)
+        if not focus.strip(" ?"):
+            focus_vector = None  # the question is nothing but names
         assert self._vectors is not None
         evidence = select_evidence(query_vector, candidates, self._vectors, evidence_k or self.settings.evidence_k,
                                    question=question, lexical_weight=self.settings.evidence_lexical_weight,
-                                   lead_weight=self.settings.evidence_lead_weight)
+                                   lead_weight=self.settings.evidence_lead_weight, focus_vector=focus_vector,
+                                   focus_weight=weight)
         return Retrieval(question, hits, evidence, (time.perf_counter() - t0) * 1000, frozenset(supported),
                          tuple(missing))
 

@@ -1,6 +1,7 @@
 """Pure parts of evidence selection."""
 
 import numpy as np
+import pytest
 
 from rag.evidence import SentenceVectors, select_evidence, term_overlap
 from rag.types import Hit, Span
@@ -58,3 +59,13 @@ def test_the_first_sentence_of_a_later_chunk_is_not_a_lead():
     vectors = SentenceVectors(_FixedVectors({"Middle.": [0.60, 0.8], "End.": [0.62, 0.78]}))
     best = select_evidence(np.array([1.0, 0.0]), [second], vectors, 1, chunk_weight=0, lead_weight=0.05)
     assert best[0].quote.text == "End."
+
+
+def test_the_focus_decides_the_ranking_but_the_score_stays_the_questions_cosine():
+    hit = _article("Name. Answer.", 1)
+    vectors = SentenceVectors(_FixedVectors({"Name.": [1.0, 0.0], "Answer.": [0.6, 0.8]}))
+    question, focus = np.array([0.9, 0.436]), np.array([0.0, 1.0])
+    assert select_evidence(question, [hit], vectors, 1, chunk_weight=0)[0].quote.text == "Name."
+    best = select_evidence(question, [hit], vectors, 2, chunk_weight=0, focus_vector=focus, focus_weight=0.5)
+    assert [e.quote.text for e in best] == ["Answer.", "Name."]
+    assert best[0].score == pytest.approx(0.6 * 0.9 + 0.8 * 0.436, abs=1e-5)
