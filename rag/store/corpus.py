@@ -197,10 +197,13 @@ class Store:
                fusion: str = "rrf") -> list[Hit]:
         """Hybrid search: dense and sparse candidates fused (RRF or DBSF); dense alone when
         ``sparse`` is None or empty. Chunks of uncommitted, superseded or quarantined articles
-        are never returned."""
+        are never returned. Fused scores tie often (RRF: 1st and 3rd scores as 3rd and 1st)
+        and the engine orders ties differently from run to run, so ties go to the earlier
+        chunk of the article that sorts first: the same question gets the same hits."""
         found = self.backend.search(self.name, dense.tolist(), sparse, limit * 2, prefetch, fusion, _QUARANTINED,
                                     self.options)
-        return self._committed([_hit(p) for p in found])[:limit]
+        hits = sorted(self._committed([_hit(p) for p in found]), key=lambda h: (-round(h.score, 9), h.source, h.start))
+        return hits[:limit]
 
     def _committed(self, hits: list[Hit]) -> list[Hit]:
         sources = sorted({h.source for h in hits})
