@@ -65,14 +65,13 @@ class Settings:
     # evidence sentences: weight of the question's rare words they share (squad-uk-mini: the
     # cited sentence held the answer 0.551 -> 0.584 at 0.2; seeds unchanged)
     evidence_lexical_weight: float = 0.2
-    # ... and the bonus of an article's lead, its first full body sentence (citation precision on
-    # the seeds 0.800 -> 0.822, squad-uk-mini answer in the cited quote 0.558 -> 0.570 at 0.03;
-    # 0.05 gave the seeds 0.800 and squad 0.575, larger weights lose on both)
+    # ... and the bonus of an article's lead, its first full body sentence (squad-uk-mini: answer
+    # in the cited quote 0.561 -> 0.573 at 0.03, seeds flat; 0.05 costs the seeds one question)
     evidence_lead_weight: float = 0.03
     # ... and how far the ranking leans to the question without its names (the articles
     # already name them; what is asked decides among their sentences). Seeds citation precision
-    # 0.822 -> 0.867, squad answer in citation 0.570 -> 0.596 at 0.5 (0.35: 0.844 / 0.580,
-    # 0.7: 0.867 / 0.598); one more query in the embedding batch, retrieval p50 73 -> 90 ms
+    # 0.800 -> 0.844, squad 0.573 -> 0.589 with the lead bonus (0.7: 0.844 / 0.598); one more
+    # query in the embedding batch, retrieval p50 73 -> 90 ms
     evidence_focus_weight: float = 0.5
     # does a claim restate its cited passage? (cosine with the embedder's similarity prompt)
     support_floor: float = 0.55  # a cited passage must be at least this similar to the claim
