@@ -102,7 +102,8 @@ def select_evidence(query_vector: np.ndarray, hits: Sequence[Hit], vectors: Sent
     the name. ``Evidence.score`` stays the question's own cosine.
     """
     seen: dict[tuple[str, int, int], tuple[Hit, int]] = {}
-    for rank, hit in enumerate(hits):
+    for hit in hits:
+        rank = sum(round(other.score, 9) > round(hit.score, 9) for other in hits)  # tied chunks share a rank
         for span in hit.sentences:
             key = (hit.source, span.start, span.end)
             if key not in seen:

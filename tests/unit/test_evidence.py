@@ -69,3 +69,10 @@ def test_the_focus_decides_the_ranking_but_the_score_stays_the_questions_cosine(
     best = select_evidence(question, [hit], vectors, 2, chunk_weight=0, focus_vector=focus, focus_weight=0.5)
     assert [e.quote.text for e in best] == ["Answer.", "Name."]
     assert best[0].score == pytest.approx(0.6 * 0.9 + 0.8 * 0.436, abs=1e-5)
+
+
+def test_chunks_with_tied_scores_get_the_same_rank_bonus():
+    first, second = _article("Alpha.", 0), _article("Beta.", 1, offset=50)
+    vectors = SentenceVectors(_FixedVectors({"Alpha.": [0.60, 0.8], "Beta.": [0.62, 0.78]}))
+    best = select_evidence(np.array([1.0, 0.0]), [first, second], vectors, 1, chunk_weight=0.1)
+    assert best[0].quote.text == "Beta."  # with ranks 1 and 2, Alpha's bonus would be 0.05 higher
