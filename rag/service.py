@@ -207,7 +207,8 @@ class RagService:
         t0 = time.perf_counter()
         # the question without its names ranks evidence (see select_evidence), embedded in one
         # batch with the question; an opening capitalised word ("Замість ...") waits for the texts
-        focus = without_entities(question, [e for e in question_entities(question) if not e.initial])
+        entities = question_entities(question)
+        focus = without_entities(question, [e for e in entities if not e.initial])
         weight = self.settings.evidence_focus_weight
         vectors = self.embedder.embed_queries([question, focus] if weight and focus != question else [question])
         query_vector, focus_vector = vectors[0], (vectors[1] if len(vectors) > 1 else None)
@@ -217,8 +218,8 @@ class RagService:
         bodies = store.bodies(h.source for h in hits)
         supported, missing = entity_support(question, bodies)
         candidates = [h for h in hits if h.source in supported] or hits  # else: related passages only
-        named = names_in(question, bodies.values())
-        if weight and any(e.initial for e in named):
+        named = names_in(question, bodies.values()) if weight and any(e.initial for e in entities) else []
+        if any(e.initial for e in named):
             focus = without_entities(question, named)
             focus_vector = self.embedder.embed_query(focus)
         if not focus.strip(" ?"):
