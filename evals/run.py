@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from evals import metrics as M
-from rag.followup import standalone_question
+from rag.followup import contextualise
 from rag.service import RagService
 from rag.settings import PROJECT_ROOT, Settings
+from rag.types import Question
 
 EVALS = PROJECT_ROOT / "evals"
 COLLECTION = "eval_seeds"
@@ -27,9 +28,9 @@ def load_questions(path: Path = EVALS / "questions.jsonl") -> list[dict[str, Any
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def standalone(item: dict[str, Any]) -> str:
+def standalone(item: dict[str, Any]) -> Question:
     """The question as the chat would ask it, given the item's history."""
-    return standalone_question(item.get("history") or [], item["question"])
+    return contextualise(item.get("history") or [], item["question"])
 
 
 def evaluate_item(service: RagService, item: dict[str, Any], use_llm: bool, texts: dict[str, str],
@@ -45,7 +46,7 @@ def evaluate_item(service: RagService, item: dict[str, Any], use_llm: bool, text
 
 
 def evaluate_baseline_item(baseline: Any, item: dict[str, Any], llm: Any, texts: dict[str, str]) -> dict[str, Any]:
-    question = standalone(item)
+    question = standalone(item).text  # the baseline searches one string
     t0 = time.perf_counter()
     hit_spans = baseline.retrieve(question)
     retrieve_ms = (time.perf_counter() - t0) * 1000

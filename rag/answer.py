@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from typing import Callable, Sequence
 
 import numpy as np
 
+from rag.glossary import meanings_in
 from rag.llm.base import Message
 from rag.types import Answer, Citation, Evidence
 
@@ -33,19 +32,6 @@ def language(text: str) -> str:
     """"uk" when the text is mostly Cyrillic, else "en"."""
     cyr, lat = len(_CYRILLIC.findall(text)), len(_LATIN.findall(text))
     return "uk" if cyr > lat else "en"
-
-
-@lru_cache(maxsize=1)
-def glossary() -> dict[str, str]:
-    text = resources.files("rag.data").joinpath("glossary.tsv").read_text(encoding="utf-8")
-    pairs = (line.split("\t", 1) for line in text.splitlines() if line.strip() and not line.startswith("#"))
-    return {k.strip(): v.strip() for k, v in pairs}
-
-
-def glossary_for(texts: Sequence[str]) -> dict[str, str]:
-    """Abbreviations of the glossary that occur (as words) in ``texts``."""
-    joined = " ".join(texts)
-    return {k: v for k, v in glossary().items() if re.search(rf"(?<!\w){re.escape(k)}(?!\w)", joined)}
 
 
 _EXAMPLE = {
@@ -71,7 +57,7 @@ def build_messages(question: str, evidence: Sequence[Evidence], lang: str) -> li
     )
     example_q, example_a = _EXAMPLE["uk" if lang == "uk" else "en"]
     lines = [f"[{i}] {e.quote.text}" for i, e in enumerate(evidence, 1)]
-    terms = glossary_for([e.quote.text for e in evidence]) if lang == "en" else {}
+    terms = meanings_in([e.quote.text for e in evidence]) if lang == "en" else {}
     note = ("\nAbbreviations: " + "; ".join(f"{k} = {v}" for k, v in terms.items())) if terms else ""
     user = "Passages:\n" + "\n".join(lines) + note + f"\n\nQuestion: {question}"
     return [Message("system", system), Message("user", example_q), Message("assistant", example_a),

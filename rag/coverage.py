@@ -15,6 +15,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Iterable, Mapping
 
+from rag.glossary import lookup, written_out_in
+
 _TOKEN = re.compile(r"[\w’'-]+", re.UNICODE)
 _INFLECTED_NUMBER = re.compile(r"^(\d+)(?:-?[а-яіїєґ’']{1,8})?$")
 _LATIN_WORD = re.compile(r"^[A-Za-z][A-Za-z.'-]*$")
@@ -150,6 +152,9 @@ def is_mentioned(entity: Entity, texts: Iterable[str]) -> bool:
     stems = gazetteer().get(key)
     if stems:
         return any(s in lowered for s in stems)
+    abbreviation = lookup(entity.text) if entity.kind == "acronym" else None
+    if abbreviation is not None and written_out_in(abbreviation, texts):
+        return True  # "ППО" is mentioned where the text says "протиповітряна оборона"
     if " " in entity.text:
         return is_mentioned(Entity(entity.text.split()[-1], entity.kind), texts)
     if entity.kind == "code":
@@ -178,13 +183,28 @@ def names_in(question: str, texts: Iterable[str]) -> list[Entity]:
     return [e for e in question_entities(question) if not e.initial or is_mentioned(e, texts)]
 
 
+def is_topic(entity: Entity) -> bool:
+    """An abbreviated common noun ("ППО", air defence): what a question asks about, not whom.
+
+    >>> [is_topic(e) for e in question_entities("Що Умєров сказав НАТО про ППО?")]
+    [False, False, True]
+    """
+    abbreviation = lookup(entity.text) if entity.kind == "acronym" else None
+    return abbreviation is not None and abbreviation.is_topic
+
+
 def without_entities(question: str, entities: Iterable[Entity]) -> str:
     """The question with the named ``entities`` cut out: what it asks, not about whom.
+    Abbreviated topics ("ППО") stay: they are what is asked.
 
     >>> without_entities("What did Lloyd Austin tell Umerov?", question_entities("What did Lloyd Austin tell Umerov?"))
     'What did tell ?'
+    >>> without_entities("Що Умєров сказав про ППО?", question_entities("Що Умєров сказав про ППО?"))
+    'Що сказав про ППО?'
     """
     for entity in entities:
+        if is_topic(entity):
+            continue
         question = re.sub(rf"(?<!\w){re.escape(entity.text)}(?:[’']s)?(?!\w)", " ", question)
     return " ".join(question.split())
 

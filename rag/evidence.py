@@ -85,7 +85,7 @@ def lead_sentences(hits: Sequence[Hit]) -> set[tuple[str, int]]:
 def select_evidence(query_vector: np.ndarray, hits: Sequence[Hit], vectors: SentenceVectors, k: int,
                     chunk_weight: float = 0.1, question: str = "", lexical_weight: float = 0.0,
                     lead_weight: float = 0.0, focus_vector: np.ndarray | None = None,
-                    focus_weight: float = 0.0) -> list[Evidence]:
+                    focus_weight: float = 0.0, asked_vector: np.ndarray | None = None) -> list[Evidence]:
     """The ``k`` sentences of ``hits`` that best answer the question.
 
     Score = cosine(question, sentence) + ``chunk_weight`` x the reciprocal rank of the best
@@ -99,7 +99,9 @@ def select_evidence(query_vector: np.ndarray, hits: Sequence[Hit], vectors: Sent
     :func:`rag.coverage.without_entities`), the cosine is ``focus_weight`` of the way from the
     question's to the focus's: the articles already name who the question names, so among
     their sentences the one that says what is asked should win over one that only repeats
-    the name. ``Evidence.score`` stays the question's own cosine.
+    the name. With an ``asked_vector`` (a follow-up's own turn, while ``query_vector`` is the
+    searched text with the previous question in it), the ranking reads that turn instead.
+    ``Evidence.score`` stays the cosine with ``query_vector``.
     """
     seen: dict[tuple[str, int, int], tuple[Hit, int]] = {}
     for hit in hits:
@@ -114,9 +116,9 @@ def select_evidence(query_vector: np.ndarray, hits: Sequence[Hit], vectors: Sent
     texts = [hit.sentence_text(Span(key[1], key[2])) for key, (hit, _) in items]
     matrix = vectors.get(texts, [hit.title for _, (hit, _) in items])
     cosine = matrix @ np.asarray(query_vector, dtype=np.float32)
-    ranking = cosine
+    ranking = cosine if asked_vector is None else matrix @ np.asarray(asked_vector, dtype=np.float32)
     if focus_vector is not None and focus_weight:
-        ranking = (1 - focus_weight) * cosine + focus_weight * (matrix @ np.asarray(focus_vector, dtype=np.float32))
+        ranking = (1 - focus_weight) * ranking + focus_weight * (matrix @ np.asarray(focus_vector, dtype=np.float32))
     lexical = term_overlap(question, texts) if question and lexical_weight else np.zeros(len(texts))
     leads = lead_sentences(hits)
     scored = []

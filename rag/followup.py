@@ -10,6 +10,7 @@ import re
 from typing import Sequence
 
 from rag.coverage import question_entities
+from rag.types import Question
 
 _FOLLOW_UP = re.compile(
     r"^(and|but|also|so|then|what about|how about|what else|"
@@ -40,13 +41,17 @@ def is_follow_up(question: str) -> bool:
     return bool(_PRONOUN.search(question)) and not question_entities(question)
 
 
-def standalone_question(previous: Sequence[str], question: str) -> str:
-    """The question itself, or, for a follow-up, the previous question followed by it.
+def contextualise(previous: Sequence[str], question: str) -> Question:
+    """The question itself, or, for a follow-up, the previous question followed by it as the
+    searched text, with the typed turn kept as what is asked.
 
-    >>> standalone_question(["What did Austin and Umerov discuss?"], "And what about air defence?")
-    'What did Austin and Umerov discuss? And what about air defence?'
+    >>> contextualise(["What did Austin and Umerov discuss?"], "And what about air defence?")
+    Question(text='What did Austin and Umerov discuss? And what about air defence?', asked='And what about air defence?')
+    >>> contextualise(["What did Austin and Umerov discuss?"], "Who is Scott Bray?").is_follow_up
+    False
     """
     question = question.strip()
     if previous and is_follow_up(question):
-        return f"{previous[-1].strip()} {question}"
-    return question
+        return Question(f"{previous[-1].strip()} {question}", question)
+    return Question.plain(question)
+

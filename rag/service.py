@@ -18,13 +18,14 @@ from rag.coverage import entity_support, name_pairs, names_in, question_entities
 from rag.embed import Embedder, create_embedder
 from rag.errors import InputError, LLMError, RagError, StoreError
 from rag.evidence import SentenceVectors, select_evidence
+from rag.glossary import meanings_in
 from rag.gloss import clean_gloss, gloss_messages, needs_gloss
 from rag.indexer import FileResult, index_files, source_names
 from rag.ingest.reader import find_files, safe_source_name
 from rag.llm import ChatModel, create_llm
 from rag.settings import Settings
 from rag.store import ArticleRecord, Backend, CollectionOptions, Store, open_backend
-from rag.types import Answer, Evidence, Hit, Span
+from rag.types import Answer, Evidence, Hit, Question, Span
 
 MAX_QUESTION_CHARS = 1000
 
@@ -72,6 +73,14 @@ def clean_question(question: str) -> str:
     if not any(ch.isalnum() for ch in text):
         raise InputError("the question has no words in it")
     return text
+
+
+def as_question(question: str | Question) -> Question:
+    """A cleaned ``Question`` from either a plain string or a chat turn with its context."""
+    if isinstance(question, Question):
+        return Question(clean_question(question.text), clean_question(question.asked))
+    text = clean_question(question)
+    return Question.plain(text)
 
 
 def _final(events: Iterator[Event]) -> Answer:
@@ -191,7 +200,7 @@ class RagService:
         return self.store(collection).remove_article(source)
 
     # ---- questions ------------------------------------------------------------------------
-    def ask(self, question: str, collection: str | None = None, use_llm: bool = True,
+    def ask(self, question: str | Question, collection: str | None = None, use_llm: bool = True,
             evidence_k: int | None = None, language: str | None = None) -> Answer:
         return _final(self.ask_stream(question, collection, use_llm, evidence_k, language))
 
@@ -200,19 +209,24 @@ class RagService:
         from one search)."""
         return _final(self.answer_stream(found, use_llm, language))
 
-    def retrieve(self, question: str, collection: str | None = None, evidence_k: int | None = None) -> Retrieval:
-        """The chunks found for a question and the evidence sentences chosen from them."""
-        question = clean_question(question)
+    def retrieve(self, question: str | Question, collection: str | None = None,
+                 evidence_k: int | None = None) -> Retrieval:
+        """The chunks found for a question and the evidence sentences chosen from them. For a
+        follow-up (a ``Question`` whose ``asked`` differs from its ``text``), the search and the
+        entity check read the whole text and the turn as asked ranks the sentences."""
+        asked = as_question(question)
+        question = asked.text
         store = self._ready_store(collection)
         t0 = time.perf_counter()
-        # the question without its names ranks evidence (see select_evidence), embedded in one
-        # batch with the question; an opening capitalised word ("Замість ...") waits for the texts
+        # Evidence is ranked by the turn as asked and by it without its names (see
+        # select_evidence): embedded in one batch with the searched text. An opening
+        # capitalised word ("Замість ...") counts as a name only where the texts name it.
         entities = question_entities(question)
-        focus = without_entities(question, [e for e in entities if not e.initial])
+        focus = without_entities(asked.asked, [e for e in entities if not e.initial])
         weight = self.settings.evidence_focus_weight
-        vectors = self.embedder.embed_queries([question, focus] if weight and focus != question else [question])
-        query_vector, focus_vector = vectors[0], (vectors[1] if len(vectors) > 1 else None)
-        hits = retrieve.search(question, query_vector, store, self.settings)
+        queries = list(dict.fromkeys([question, asked.asked] + ([focus] if weight else [])))
+        vectors = dict(zip(queries, self.embedder.embed_queries(queries)))
+        hits = retrieve.search(question, vectors[question], store, self.settings)
         # evidence comes from articles that name what the question names (a passage about
         # another minister in another article is not an answer, however close its wording)
         bodies = store.bodies(h.source for h in hits)
@@ -220,23 +234,23 @@ class RagService:
         candidates = [h for h in hits if h.source in supported] or hits  # else: related passages only
         named = names_in(question, bodies.values()) if weight and any(e.initial for e in entities) else []
         if any(e.initial for e in named):
-            focus = without_entities(question, named)
-            focus_vector = self.embedder.embed_query(focus)
-        if not focus.strip(" ?"):
-            focus_vector = None  # the question is nothing but names
+            focus = without_entities(asked.asked, named)
+            vectors[focus] = self.embedder.embed_query(focus)
+        focus_vector = vectors[focus] if weight and focus.strip(" ?") and focus != asked.asked else None
         assert self._vectors is not None
-        evidence = select_evidence(query_vector, candidates, self._vectors, evidence_k or self.settings.evidence_k,
-                                   question=question, lexical_weight=self.settings.evidence_lexical_weight,
+        evidence = select_evidence(vectors[question], candidates, self._vectors, evidence_k or self.settings.evidence_k,
+                                   question=asked.asked, lexical_weight=self.settings.evidence_lexical_weight,
                                    lead_weight=self.settings.evidence_lead_weight, focus_vector=focus_vector,
-                                   focus_weight=weight)
+                                   focus_weight=weight,
+                                   asked_vector=vectors[asked.asked] if asked.is_follow_up else None)
         return Retrieval(question, hits, evidence, (time.perf_counter() - t0) * 1000, frozenset(supported),
                          tuple(missing))
 
-    def ask_stream(self, question: str, collection: str | None = None, use_llm: bool = True,
+    def ask_stream(self, question: str | Question, collection: str | None = None, use_llm: bool = True,
                    evidence_k: int | None = None, language: str | None = None) -> Iterator[Event]:
         """Status lines, generated tokens, then the checked answer. ``language`` ("en"/"uk")
         overrides the answer language, which is otherwise the question's."""
-        question = clean_question(question)
+        question = as_question(question)
         yield Status(f"searching {collection or self.settings.collection}")
         yield from self.answer_stream(self.retrieve(question, collection, evidence_k), use_llm, language)
 
@@ -299,7 +313,7 @@ class RagService:
         llm = self.llm()
         if llm is None:
             return None
-        messages = gloss_messages(quote, answering.glossary_for([quote]), names)
+        messages = gloss_messages(quote, meanings_in([quote]), names)
         try:
             raw = "".join(llm.stream(messages, self.settings.llm_max_tokens, self.settings.llm_timeout_s))
         except LLMError:

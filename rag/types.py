@@ -22,6 +22,24 @@ class Span:
 
 
 @dataclass(frozen=True)
+class Question:
+    """A question as it is searched. ``text`` is what retrieval and the entity check see (for a
+    follow-up, the previous question and then this one, so its subject is kept); ``asked`` is
+    the turn as the user typed it, what is asked now, which ranks the evidence sentences."""
+
+    text: str
+    asked: str
+
+    @classmethod
+    def plain(cls, text: str) -> "Question":
+        return cls(text, text)
+
+    @property
+    def is_follow_up(self) -> bool:
+        return self.asked != self.text
+
+
+@dataclass(frozen=True)
 class Quote:
     """An exact excerpt of a source; build it only with :func:`make_quote`."""
 

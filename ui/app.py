@@ -10,7 +10,7 @@ import gradio as gr
 
 from rag.errors import RagError
 from rag.gloss import needs_gloss
-from rag.followup import standalone_question
+from rag.followup import contextualise
 from rag.service import Done, RagService, Status, Token
 from rag.settings import Settings
 from ui.render import (CITATION_CLICKS, CSS, answer_markdown, article_view, chat_answer, escape_chat, gloss_box,
@@ -56,10 +56,10 @@ def build_app(service: RagService) -> gr.Blocks:
             use_llm: bool, n_sources: float = settings.evidence_k, answer_language: str = "auto") -> Iterator[tuple]:
         history = list(history or [])
         questions = list(questions or [])
-        question = standalone_question(questions, message or "")
+        question = contextualise(questions, message or "")
         history.append({"role": "user", "content": escape_chat(message or "")})
-        if question != (message or "").strip():
-            history.append({"role": "assistant", "content": escape_chat(f"(asking: {question})"),
+        if question.is_follow_up:
+            history.append({"role": "assistant", "content": escape_chat(f"(asking: {question.text})"),
                             "metadata": {"title": "Follow-up rewritten"}})
         history.append({"role": "assistant", "content": "…"})
         yield history, gr.update(), questions, None, gr.update(), "", None
@@ -84,7 +84,7 @@ def build_app(service: RagService) -> gr.Blocks:
                     history = [_unlinked(m) for m in history[:-1]]
                     numbers = [c["n"] for c in answer["citations"]]
                     history.append({"role": "assistant", "content": chat_answer(text, numbers)})
-                    questions.append(question)
+                    questions.append(question.text)
                     texts, meta, spans = texts_for(answer, collection)
                     choices = _citation_choices(answer)
                     yield (history, source_cards(answer, texts, meta, spans), questions, answer,

@@ -203,3 +203,12 @@ def test_a_long_line_without_sentence_breaks_is_chunked_with_exact_offsets(servi
     found = service.retrieve("слово1234", collection="test_long_line")
     assert found.hits and all(text[h.start : h.end] == h.text for h in found.hits)
     assert all(len(h.text) < 5000 for h in found.hits)
+
+
+def test_a_follow_up_is_answered_from_its_own_turn_within_the_previous_questions_subject(service):
+    from rag.followup import contextualise
+
+    question = contextualise(["Про що Умєров говорив з помічником генсека НАТО?"], "А що він сказав про ППО?")
+    answer = service.ask(question, use_llm=False)
+    assert not answer.abstained  # "ППО" is written out as "протиповітряна оборона" in the article
+    assert answer.citations[0].source.startswith("004") and "протиповітрян" in answer.citations[0].quote

@@ -73,3 +73,15 @@ def test_without_entities_cuts_names_possessives_and_runs_but_keeps_the_rest():
     assert without_entities("Що Умєров сказав?", []) == "Що Умєров сказав?"
     # a name inside a longer word is not cut
     assert without_entities("Umerovsky met Umerov", [e for e in question_entities("Umerov")]) == "Umerovsky met"
+
+
+def test_an_abbreviation_is_mentioned_where_the_text_writes_it_out():
+    text = ["Ще раз наголосив, що протиповітряна оборона є одним з ключових елементів."]
+    assert missing_entities("А що він сказав про ППО?", text) == []
+    assert missing_entities("Що він сказав про ЗСУ?", text) == ["ЗСУ"]
+    assert missing_entities("Що сказали про ЗСУ?", ["Збройних сил України"]) == []
+
+
+def test_an_abbreviated_topic_stays_in_the_question_but_an_abbreviated_name_is_cut():
+    question = "Що НАТО сказало про ППО?"
+    assert without_entities(question, question_entities(question)) == "Що сказало про ППО?"

@@ -76,3 +76,12 @@ def test_chunks_with_tied_scores_get_the_same_rank_bonus():
     vectors = SentenceVectors(_FixedVectors({"Alpha.": [0.60, 0.8], "Beta.": [0.62, 0.78]}))
     best = select_evidence(np.array([1.0, 0.0]), [first, second], vectors, 1, chunk_weight=0.1)
     assert best[0].quote.text == "Beta."  # with ranks 1 and 2, Alpha's bonus would be 0.05 higher
+
+
+def test_a_follow_ups_own_turn_ranks_the_sentences_and_the_searched_text_scores_them():
+    hit = _article("Earlier. Asked.", 1)
+    vectors = SentenceVectors(_FixedVectors({"Earlier.": [1.0, 0.0], "Asked.": [0.0, 1.0]}))
+    searched, turn = np.array([0.8, 0.6]), np.array([0.0, 1.0])
+    assert select_evidence(searched, [hit], vectors, 1, chunk_weight=0)[0].quote.text == "Earlier."
+    best = select_evidence(searched, [hit], vectors, 1, chunk_weight=0, asked_vector=turn)[0]
+    assert best.quote.text == "Asked." and best.score == pytest.approx(0.6)

@@ -1,0 +1,79 @@
+"""Ukrainian abbreviations in news text: what each means in English and how it is written out.
+
+One table (``rag/data/glossary.tsv``) serves two readers: the answer prompt explains the
+abbreviations an English reader meets, and the entity check accepts "протиповітряна
+оборона" as a mention of a question's "ППО".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Iterable, Sequence
+
+_WORD = re.compile(r"[\w’'-]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Abbreviation:
+    short: str  # as written, e.g. "ППО"
+    meaning: str  # in English, e.g. "air defence"
+    phrases: tuple[tuple[str, ...], ...]  # written-out forms, each a sequence of word prefixes
+
+    @property
+    def is_topic(self) -> bool:
+        """A common noun ("air defence"), not the name of something ("NATO")."""
+        return self.meaning[:1].islower()
+
+
+@lru_cache(maxsize=1)
+def abbreviations() -> dict[str, Abbreviation]:
+    """The table, keyed by the abbreviation as written."""
+    text = resources.files("rag.data").joinpath("glossary.tsv").read_text(encoding="utf-8")
+    table: dict[str, Abbreviation] = {}
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        short, meaning, *rest = (part.strip() for part in line.split("\t"))
+        phrases = tuple(tuple(p.lower().split()) for p in (rest[0].split(",") if rest else []) if p.strip())
+        table[short] = Abbreviation(short, meaning, phrases)
+    return table
+
+
+def lookup(word: str) -> Abbreviation | None:
+    return abbreviations().get(word)
+
+
+def meanings_in(texts: Sequence[str]) -> dict[str, str]:
+    """Abbreviation -> English meaning, for those that occur (as words) in ``texts``.
+
+    >>> meanings_in(["Посилення ППО та ЗСУ."])
+    {'ППО': 'air defence', 'ЗСУ': 'Armed Forces of Ukraine'}
+    """
+    joined = " ".join(texts)
+    return {k: a.meaning for k, a in abbreviations().items()
+            if re.search(rf"(?<!\w){re.escape(k)}(?!\w)", joined)}
+
+
+def phrase_in(phrase: Sequence[str], words: Sequence[str]) -> bool:
+    """True when consecutive ``words`` (lower case) start with the prefixes of ``phrase``.
+
+    >>> phrase_in(("протиповітрян", "оборон"), "посилення протиповітряної оборони".split())
+    True
+    >>> phrase_in(("air", "defen"), "air force defence".split())
+    False
+    """
+    n = len(phrase)
+    return any(all(words[i + j].startswith(phrase[j]) for j in range(n)) for i in range(len(words) - n + 1))
+
+
+def written_out_in(abbreviation: Abbreviation, texts: Iterable[str]) -> bool:
+    """True when any text writes the abbreviation out (in any inflection, either language).
+
+    >>> written_out_in(lookup("ППО"), ["Протиповітряна оборона є ключовою."])
+    True
+    """
+    words = [w.lower() for t in texts for w in _WORD.findall(t)]
+    return any(phrase_in(p, words) for p in abbreviation.phrases)
