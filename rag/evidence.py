@@ -14,6 +14,7 @@ import numpy as np
 
 from rag import sparse
 from rag.embed.base import Embedder
+from rag.glossary import abbreviations_in
 from rag.types import Evidence, Hit, Span, make_quote
 
 _SENTENCE_END = re.compile(r"[.!?…][\"'»”’)\]]*\s*$")
@@ -41,6 +42,18 @@ class SentenceVectors:
         return np.stack([self._cache[k] for k in keys]) if keys else np.zeros((0, 1), np.float32)
 
 
+def _terms(text: str) -> set[str]:
+    """The sparse encoder's terms of ``text``, plus those of the English meaning and the
+    written-out forms of the abbreviations it uses: "air defence" meets "ППО" and "ППО" meets
+    "протиповітряна оборона" (the question is often in English, the articles in Ukrainian).
+
+    >>> sorted(_terms("посилення ППО"))
+    ['air', 'air-de', 'anti-a', 'defen', 'defenc', 'посиле', 'ппо', 'протип']
+    """
+    extra = [" ".join([a.meaning] + [" ".join(p) for p in a.phrases]) for a in abbreviations_in(text)]
+    return set(sparse.terms(" ".join([text] + extra)))
+
+
 def term_overlap(question: str, texts: Sequence[str]) -> np.ndarray:
     """Share of the question's terms each text contains, every term weighted by its BM25 IDF
     among ``texts`` (a term all candidates share says little). 0 when nothing is shared.
@@ -52,8 +65,8 @@ def term_overlap(question: str, texts: Sequence[str]) -> np.ndarray:
     ...                                            ["Росія запустила 70 ракет.", "Росія атакувала.", "Інше."])]
     [0.54, 0.1, 0.0]
     """
-    wanted = set(sparse.terms(question))
-    have = [set(sparse.terms(t)) for t in texts]
+    wanted = _terms(question)
+    have = [_terms(t) for t in texts]
     if not wanted or not have:
         return np.zeros(len(texts), dtype=np.float32)
     n = len(have)

@@ -46,15 +46,22 @@ def lookup(word: str) -> Abbreviation | None:
     return abbreviations().get(word)
 
 
+def abbreviations_in(text: str) -> list[Abbreviation]:
+    """The table's abbreviations that occur in ``text`` as words.
+
+    >>> [a.short for a in abbreviations_in("Посилення ППО та ЗСУ.")]
+    ['ППО', 'ЗСУ']
+    """
+    return [a for k, a in abbreviations().items() if re.search(rf"(?<!\w){re.escape(k)}(?!\w)", text)]
+
+
 def meanings_in(texts: Sequence[str]) -> dict[str, str]:
     """Abbreviation -> English meaning, for those that occur (as words) in ``texts``.
 
     >>> meanings_in(["Посилення ППО та ЗСУ."])
     {'ППО': 'air defence', 'ЗСУ': 'Armed Forces of Ukraine'}
     """
-    joined = " ".join(texts)
-    return {k: a.meaning for k, a in abbreviations().items()
-            if re.search(rf"(?<!\w){re.escape(k)}(?!\w)", joined)}
+    return {a.short: a.meaning for a in abbreviations_in(" ".join(texts))}
 
 
 def phrase_in(phrase: Sequence[str], words: Sequence[str]) -> bool:
