@@ -112,9 +112,10 @@ def select_evidence(query_vector: np.ndarray, hits: Sequence[Hit], vectors: Sent
     :func:`rag.coverage.without_entities`), the cosine is ``focus_weight`` of the way from the
     question's to the focus's: the articles already name who the question names, so among
     their sentences the one that says what is asked should win over one that only repeats
-    the name. With an ``asked_vector`` (a follow-up's own turn, while ``query_vector`` is the
-    searched text with the previous question in it), the ranking reads that turn instead.
-    ``Evidence.score`` stays the cosine with ``query_vector``.
+    the name. With an ``asked_vector`` (the question embedded for finding its answer rather
+    than its article; for a follow-up, its own turn, while ``query_vector`` is the searched
+    text with the previous question in it), the ranking reads that instead of
+    ``query_vector``. ``Evidence.score`` stays the cosine with ``query_vector``.
     """
     seen: dict[tuple[str, int, int], tuple[Hit, int]] = {}
     for hit in hits:

@@ -29,6 +29,11 @@ class Embedder(ABC):
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed_queries([text])[0]
 
+    def embed_questions(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors of questions for finding the sentence that answers them (evidence ranking).
+        Models with a question-answering prompt override this."""
+        return self.embed_queries(texts)
+
     def embed_symmetric(self, texts: Sequence[str]) -> np.ndarray:
         """Vectors for comparing statements with each other (does a claim restate a passage?).
         Models with a sentence-similarity prompt override this."""

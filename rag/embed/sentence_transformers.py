@@ -14,6 +14,7 @@ from rag.embed.base import Embedder, normalise
 GEMMA_QUERY_PROMPT = "task: search result | query: "
 GEMMA_DOCUMENT_PROMPT = "title: {title} | text: "
 GEMMA_SIMILARITY_PROMPT = "task: sentence similarity | query: "
+GEMMA_ANSWER_PROMPT = "task: question answering | query: "
 
 
 class SentenceTransformerEmbedder(Embedder):
@@ -26,6 +27,7 @@ class SentenceTransformerEmbedder(Embedder):
         batch_size: int = 16,
         max_seq_length: int = 512,
         similarity_prompt: str | None = None,
+        answer_prompt: str | None = None,
     ) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -36,6 +38,7 @@ class SentenceTransformerEmbedder(Embedder):
         self._query_prompt = query_prompt
         self._document_prompt = document_prompt
         self._similarity_prompt = similarity_prompt
+        self._answer_prompt = answer_prompt
         self._batch = batch_size
         self.dim = int(self._model.get_embedding_dimension())
         self.id = f"st:{name}"
@@ -49,6 +52,11 @@ class SentenceTransformerEmbedder(Embedder):
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode([self._query_prompt + t for t in texts])
+
+    def embed_questions(self, texts: Sequence[str]) -> np.ndarray:
+        if self._answer_prompt is None:
+            return self.embed_queries(texts)
+        return self._encode([self._answer_prompt + t for t in texts])
 
     def embed_symmetric(self, texts: Sequence[str]) -> np.ndarray:
         if self._similarity_prompt is None:
