@@ -241,6 +241,7 @@ class RagService:
         evidence = select_evidence(query_vector, candidates, self._vectors, evidence_k or self.settings.evidence_k,
                                    question=asked.asked, lexical_weight=self.settings.evidence_lexical_weight,
                                    lead_weight=self.settings.evidence_lead_weight,
+                                   chunk_weight=self.settings.evidence_chunk_weight,
                                    focus_vector=ranking[1] if use_focus else None, focus_weight=weight,
                                    asked_vector=ranking[0])
         return Retrieval(question, hits, evidence, (time.perf_counter() - t0) * 1000, frozenset(supported),
