@@ -54,4 +54,3 @@ def contextualise(previous: Sequence[str], question: str) -> Question:
     if previous and is_follow_up(question):
         return Question(f"{previous[-1].strip()} {question}", question)
     return Question.plain(question)
-
