@@ -73,14 +73,19 @@ def _print_answer(answer, out=sys.stdout) -> None:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     from rag.errors import RagError
+    from rag.followup import contextualise
     from rag.service import RagService
 
     service = RagService(_settings(args))
     questions = [q for q in sys.stdin.read().splitlines() if q.strip()] if args.question == "-" else [args.question]
     status = 0
+    history = list(args.after)
     for question in questions:
+        asked = contextualise(history, question)
+        if args.chat:
+            history.append(asked.text)
         try:
-            answer = service.ask(question, use_llm=not args.no_llm)
+            answer = service.ask(asked, use_llm=not args.no_llm)
         except RagError as exc:
             if args.json:
                 print(json.dumps({"question": question, "error": str(exc)}, ensure_ascii=False), flush=True)
@@ -164,6 +169,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object per question")
     p.add_argument("--no-llm", action="store_true", help="extractive answer only")
     p.add_argument("--collection")
+    p.add_argument("--after", metavar="QUESTION", action="append", default=[],
+                   help="an earlier question of the conversation: a follow-up ('And what about air defence?') "
+                        "is asked within its subject, as in the chat (repeatable)")
+    p.add_argument("--chat", action="store_true",
+                   help="the questions are one conversation: each may follow up the one before it")
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("articles", help="list ingested articles")

@@ -44,6 +44,21 @@ def test_ask_json_reads_questions_from_stdin(env):
     assert [r["abstained"] for r in rows] == [True, False]
 
 
+def test_follow_ups_keep_the_previous_questions_subject(env):
+    first, then = "Про що Умєров говорив з помічником генсека НАТО?", "А що він сказав про ППО?"
+    chat = subprocess.run(RAG + ["ask", "--json", "--no-llm", "--chat", "-"], env=env, input=f"{first}\n{then}\n",
+                          capture_output=True, text=True, cwd=ROOT, timeout=300)
+    after = subprocess.run(RAG + ["ask", "--json", "--no-llm", "--after", first, then], env=env,
+                           capture_output=True, text=True, cwd=ROOT, timeout=300)
+    alone = subprocess.run(RAG + ["ask", "--json", "--no-llm", "-"], env=env, input=f"{first}\n{then}\n",
+                           capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert chat.returncode == after.returncode == alone.returncode == 0, chat.stderr + after.stderr + alone.stderr
+    followed = json.loads(chat.stdout.splitlines()[1])
+    assert followed == {**json.loads(after.stdout), "timings": followed["timings"]}
+    assert followed["question"] == f"{first} {then}" and not followed["abstained"]
+    assert json.loads(alone.stdout.splitlines()[1])["question"] == then  # without --chat, questions stand alone
+
+
 def test_readable_answer_and_llm_missing_notice(env):
     out = subprocess.run(RAG + ["ask", "Скільки ракет випустила Росія 5 грудня?"], env=env,
                          capture_output=True, text=True, cwd=ROOT, timeout=300)
