@@ -15,7 +15,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Iterable, Mapping
 
-from rag.glossary import lookup, written_out_in
+from rag.glossary import Abbreviation, lookup, written_out_in
 
 _TOKEN = re.compile(r"[\w’'-]+", re.UNICODE)
 _INFLECTED_NUMBER = re.compile(r"^(\d+)(?:-?[а-яіїєґ’']{1,8})?$")
@@ -143,6 +143,11 @@ def _same_name(a: str, b: str) -> bool:
     return len(longer) - len(shorter) <= 2 and (longer.startswith(shorter) or len(shorter) >= 4)
 
 
+def _abbreviation(entity: Entity) -> Abbreviation | None:
+    """The glossary entry of an all-caps entity ("ППО"), if it has one."""
+    return lookup(entity.text) if entity.kind == "acronym" else None
+
+
 def is_mentioned(entity: Entity, texts: Iterable[str]) -> bool:
     """True when the entity appears in ``texts`` in any script or inflection; a run of
     names counts as mentioned when its last word (a surname, "States") is."""
@@ -152,7 +157,7 @@ def is_mentioned(entity: Entity, texts: Iterable[str]) -> bool:
     stems = gazetteer().get(key)
     if stems:
         return any(s in lowered for s in stems)
-    abbreviation = lookup(entity.text) if entity.kind == "acronym" else None
+    abbreviation = _abbreviation(entity)
     if abbreviation is not None and written_out_in(abbreviation, texts):
         return True  # "ППО" is mentioned where the text says "протиповітряна оборона"
     if " " in entity.text:
@@ -189,7 +194,7 @@ def is_topic(entity: Entity) -> bool:
     >>> [is_topic(e) for e in question_entities("Що Умєров сказав НАТО про ППО?")]
     [False, False, True]
     """
-    abbreviation = lookup(entity.text) if entity.kind == "acronym" else None
+    abbreviation = _abbreviation(entity)
     return abbreviation is not None and abbreviation.is_topic
 
 
