@@ -14,7 +14,7 @@ import numpy as np
 
 from rag import sparse
 from rag.embed.base import Embedder
-from rag.glossary import abbreviations_in
+from rag.glossary import mentioned_in
 from rag.types import Evidence, Hit, Span, make_quote
 
 _SENTENCE_END = re.compile(r"[.!?…][\"'»”’)\]]*\s*$")
@@ -42,16 +42,23 @@ class SentenceVectors:
         return np.stack([self._cache[k] for k in keys]) if keys else np.zeros((0, 1), np.float32)
 
 
-def _terms(text: str) -> set[str]:
-    """The sparse encoder's terms of ``text``, plus those of the English meaning and the
-    written-out forms of the abbreviations it uses: "air defence" meets "ППО" and "ППО" meets
-    "протиповітряна оборона" (the question is often in English, the articles in Ukrainian).
+def _terms(text: str, question: bool = False) -> set[str]:
+    """The sparse encoder's terms of ``text``, with each glossary abbreviation the text
+    mentions, as the abbreviation or written out, as one more term ("=ППО"): "air defence",
+    "ППО" and "протиповітряна оборона" meet (the question is often in English, the articles
+    in Ukrainian). In a ``question`` the abbreviation's words leave: one concept counts once,
+    however many ways it can be written.
 
-    >>> sorted(_terms("посилення ППО"))
-    ['air', 'air-de', 'anti-a', 'defen', 'defenc', 'посиле', 'ппо', 'протип']
+    >>> sorted(_terms("посилення ППО")), sorted(_terms("посилення протиповітряної оборони"))
+    (['=ППО', 'посиле', 'ппо'], ['=ППО', 'оборон', 'посиле', 'протип'])
+    >>> sorted(_terms("What about air defence?", question=True))
+    ['=ППО']
     """
-    extra = [" ".join([a.meaning] + [" ".join(p) for p in a.phrases]) for a in abbreviations_in(text)]
-    return set(sparse.terms(" ".join([text] + extra)))
+    found = mentioned_in(text)
+    own = set(sparse.terms(text))
+    if question:
+        own -= {t for a in found for t in sparse.terms(" ".join([a.short, a.meaning, *(" ".join(p) for p in a.phrases)]))}
+    return own | {"=" + a.short for a in found}
 
 
 def term_overlap(question: str, texts: Sequence[str]) -> np.ndarray:
@@ -65,7 +72,7 @@ def term_overlap(question: str, texts: Sequence[str]) -> np.ndarray:
     ...                                            ["Росія запустила 70 ракет.", "Росія атакувала.", "Інше."])]
     [0.54, 0.1, 0.0]
     """
-    wanted = _terms(question)
+    wanted = _terms(question, question=True)
     have = [_terms(t) for t in texts]
     if not wanted or not have:
         return np.zeros(len(texts), dtype=np.float32)

@@ -55,6 +55,17 @@ def abbreviations_in(text: str) -> list[Abbreviation]:
     return [a for k, a in abbreviations().items() if re.search(rf"(?<!\w){re.escape(k)}(?!\w)", text)]
 
 
+def mentioned_in(text: str) -> list[Abbreviation]:
+    """The table's abbreviations that ``text`` uses or writes out.
+
+    >>> [a.short for a in mentioned_in("Посилення протиповітряної оборони та ЗСУ.")]
+    ['ППО', 'ЗСУ']
+    """
+    words = [w.lower() for w in _WORD.findall(text)]
+    return [a for a in abbreviations().values()
+            if re.search(rf"(?<!\w){re.escape(a.short)}(?!\w)", text) or any(phrase_in(p, words) for p in a.phrases)]
+
+
 def meanings_in(texts: Sequence[str]) -> dict[str, str]:
     """Abbreviation -> English meaning, for those that occur (as words) in ``texts``.
 

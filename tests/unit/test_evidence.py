@@ -18,6 +18,13 @@ def test_inflected_forms_match():
     assert scores[0] == 1.0 and scores[1] == 0
 
 
+def test_an_abbreviation_and_its_written_out_form_are_one_term():
+    texts = ["Посилення ППО.", "Посилення протиповітряної оборони.", "Посилення армії."]
+    for question in ("Що він сказав про ППО?", "What did he say about air defence?"):
+        scores = term_overlap(question, texts)
+        assert scores[0] == scores[1] > scores[2] == 0
+
+
 def test_nothing_shared_or_nothing_to_score():
     assert term_overlap("What did they discuss?", ["Вони обговорили ППО."]).tolist() == [0.0]
     assert term_overlap("", ["Будь-що."]).tolist() == [0.0]
