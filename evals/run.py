@@ -28,14 +28,19 @@ def load_questions(path: Path = EVALS / "questions.jsonl") -> list[dict[str, Any
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def standalone(item: dict[str, Any]) -> Question:
-    """The question as the chat would ask it, given the item's history."""
-    return contextualise(item.get("history") or [], item["question"])
+def standalone(item: dict[str, Any], service: RagService | None = None, collection: str = COLLECTION) -> Question:
+    """The question as the chat would ask it, given the item's history. With a ``service``, the
+    history is answered first (``RagService.follow_up``), so a follow-up knows the articles
+    the previous answer cited."""
+    history = item.get("history") or []
+    if service is None:
+        return contextualise(history, item["question"])
+    return service.follow_up(history, item["question"], collection)
 
 
 def evaluate_item(service: RagService, item: dict[str, Any], use_llm: bool, texts: dict[str, str],
                   collection: str = COLLECTION) -> dict[str, Any]:
-    question = standalone(item)
+    question = standalone(item, service, collection)
     found = service.retrieve(question, collection)
     hit_spans = [(h.source, h.start, h.end) for h in found.hits]
     evidence_spans = [(e.quote.source, e.quote.start, e.quote.end) for e in found.evidence]

@@ -80,18 +80,22 @@ def cmd_ask(args: argparse.Namespace) -> int:
     questions = [q for q in sys.stdin.read().splitlines() if q.strip()] if args.question == "-" else [args.question]
     status = 0
     history = list(args.after)
+    sources: list[str] | None = None  # the previous answer's articles, once this run has answered one
     for question in questions:
-        asked = contextualise(history, question)
-        if args.chat:
-            history.append(asked.text)
         try:
+            asked = service.follow_up(history, question) if sources is None else contextualise(history, question, sources)
+            if args.chat:
+                history.append(asked.text)
             answer = service.ask(asked, use_llm=not args.no_llm)
+            if args.chat:
+                sources = [c.source for c in answer.citations]
         except RagError as exc:
             if args.json:
                 print(json.dumps({"question": question, "error": str(exc)}, ensure_ascii=False), flush=True)
             else:
                 print(f"error: {exc}", file=sys.stderr)
             status = 2
+            sources = [] if args.chat else sources  # the turn has no answer to stay with
             if "collection" in str(exc) or "embedded Qdrant" in str(exc):
                 break
             continue
@@ -171,7 +175,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--collection")
     p.add_argument("--after", metavar="QUESTION", action="append", default=[],
                    help="an earlier question of the conversation: a follow-up ('And what about air defence?') "
-                        "is asked within its subject, as in the chat (repeatable)")
+                        "is asked within its subject and answered from the articles the last of them is "
+                        "answered from, as in the chat (repeatable)")
     p.add_argument("--chat", action="store_true",
                    help="the questions are one conversation: each may follow up the one before it")
     p.set_defaults(func=cmd_ask)

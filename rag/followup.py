@@ -41,16 +41,17 @@ def is_follow_up(question: str) -> bool:
     return bool(_PRONOUN.search(question)) and not question_entities(question)
 
 
-def contextualise(previous: Sequence[str], question: str) -> Question:
+def contextualise(previous: Sequence[str], question: str, previous_sources: Sequence[str] = ()) -> Question:
     """The question itself, or, for a follow-up, the previous question followed by it as the
-    searched text, with the typed turn kept as what is asked.
+    searched text, with the typed turn kept as what is asked and the articles the previous
+    answer cited (``previous_sources``) kept as where the conversation is.
 
     >>> contextualise(["What did Austin and Umerov discuss?"], "And what about air defence?")
-    Question(text='What did Austin and Umerov discuss? And what about air defence?', asked='And what about air defence?')
+    Question(text='What did Austin and Umerov discuss? And what about air defence?', asked='And what about air defence?', previous_sources=())
     >>> contextualise(["What did Austin and Umerov discuss?"], "Who is Scott Bray?").is_follow_up
     False
     """
     question = question.strip()
     if previous and is_follow_up(question):
-        return Question(f"{previous[-1].strip()} {question}", question)
+        return Question(f"{previous[-1].strip()} {question}", question, tuple(dict.fromkeys(previous_sources)))
     return Question.plain(question)

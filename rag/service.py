@@ -14,11 +14,13 @@ from typing import Callable, Iterator, Sequence, Union
 
 from rag import answer as answering
 from rag import retrieve
-from rag.coverage import entity_support, name_pairs, names_in, question_entities, without_entities
+from rag.coverage import (entity_support, is_mentioned, is_topic, name_pairs, names_in, question_entities,
+                          without_entities)
 from rag.embed import Embedder, create_embedder
 from rag.errors import InputError, LLMError, RagError, StoreError
 from rag.evidence import SentenceVectors, select_evidence
-from rag.glossary import meanings_in
+from rag.followup import contextualise, is_follow_up
+from rag.glossary import meanings_in, mentioned_in
 from rag.gloss import clean_gloss, gloss_messages, needs_gloss
 from rag.indexer import FileResult, index_files, source_names
 from rag.ingest.reader import find_files, safe_source_name
@@ -52,7 +54,9 @@ Event = Union[Status, Token, Done]
 class Retrieval:
     """What a search found: chunks, the evidence sentences chosen from the articles that
     name what the question names (``supported``), and the question's entities no found
-    article mentions (``missing``: then the answer abstains)."""
+    article mentions (``missing``: then the answer abstains). For a follow-up answered from
+    the articles of the previous answer, ``stayed`` names them (and ``missing`` what the
+    follow-up asks about that they do not mention)."""
 
     question: str
     hits: list[Hit]
@@ -60,6 +64,7 @@ class Retrieval:
     retrieve_ms: float
     supported: frozenset[str] = frozenset()
     missing: tuple[str, ...] = ()
+    stayed: tuple[str, ...] = ()
 
 
 def clean_question(question: str) -> str:
@@ -78,9 +83,24 @@ def clean_question(question: str) -> str:
 def as_question(question: str | Question) -> Question:
     """A cleaned ``Question`` from either a plain string or a chat turn with its context."""
     if isinstance(question, Question):
-        return Question(clean_question(question.text), clean_question(question.asked))
+        return Question(clean_question(question.text), clean_question(question.asked), question.previous_sources)
     text = clean_question(question)
     return Question.plain(text)
+
+
+def stays_on_previous(question: Question) -> bool:
+    """A follow-up that names nobody the previous question did not: answered from the
+    articles the previous answer cited (when the search found them again).
+
+    >>> stays_on_previous(Question("Who did Umerov meet? And what about air defence?", "And what about air defence?", ("a",)))
+    True
+    >>> stays_on_previous(Question("Who did Umerov meet? And Austin?", "And Austin?", ("a",)))
+    False
+    """
+    if not (question.is_follow_up and question.previous_sources):
+        return False
+    named = [e for e in question_entities(question.asked) if not is_topic(e)]
+    return all(is_mentioned(e, [question.previous]) for e in named)
 
 
 def _final(events: Iterator[Event]) -> Answer:
@@ -209,6 +229,16 @@ class RagService:
         from one search)."""
         return _final(self.answer_stream(found, use_llm, language))
 
+    def follow_up(self, history: Sequence[str], question: str, collection: str | None = None) -> Question:
+        """``question`` as the turn after the questions in ``history`` when their answers are not
+        at hand (the CLI's ``--after``, the evals): for a follow-up, the last of them is answered
+        extractively to learn the articles the conversation is about (a chat passes its previous
+        answer's sources to ``contextualise`` instead)."""
+        if not history or not is_follow_up(question):
+            return contextualise(history, question)
+        previous = self.ask(self.follow_up(history[:-1], history[-1], collection), collection, use_llm=False)
+        return contextualise(history, question, [c.source for c in previous.citations])
+
     def retrieve(self, question: str | Question, collection: str | None = None,
                  evidence_k: int | None = None) -> Retrieval:
         """The chunks found for a question and the evidence sentences chosen from them. For a
@@ -232,6 +262,16 @@ class RagService:
         bodies = store.bodies(h.source for h in hits)
         supported, missing = entity_support(question, bodies)
         candidates = [h for h in hits if h.source in supported] or hits  # else: related passages only
+        stayed: tuple[str, ...] = ()
+        previous = [h for h in candidates if h.source in asked.previous_sources] if stays_on_previous(asked) else []
+        if previous:
+            # "And what about air defence?" asks about the meeting the previous answer quoted, not
+            # about another article on air defence: answered from that article, or not at all
+            stayed = tuple(dict.fromkeys(h.source for h in previous))
+            there = {a.short for s in stayed for a in mentioned_in(bodies[s])}
+            missing = [a.meaning for a in mentioned_in(asked.asked) if a.is_topic and a.short not in there]
+            if not missing:
+                candidates = previous
         named = names_in(question, bodies.values()) if weight and any(e.initial for e in entities) else []
         if any(e.initial for e in named):
             focus = without_entities(asked.asked, named)
@@ -245,7 +285,7 @@ class RagService:
                                    focus_vector=ranking[1] if use_focus else None, focus_weight=weight,
                                    asked_vector=ranking[0])
         return Retrieval(question, hits, evidence, (time.perf_counter() - t0) * 1000, frozenset(supported),
-                         tuple(missing))
+                         tuple(missing), stayed)
 
     def ask_stream(self, question: str | Question, collection: str | None = None, use_llm: bool = True,
                    evidence_k: int | None = None, language: str | None = None) -> Iterator[Event]:
@@ -270,7 +310,8 @@ class RagService:
             return
         if found.missing or not found.supported:
             what = ", ".join(found.missing) or "what the question names"
-            yield done(answering.abstain(question, "no article found mentions " + what, evidence, timings))
+            where = "the article of the previous answer does not mention " if found.stayed else "no article found mentions "
+            yield done(answering.abstain(question, where + what, evidence, timings))
             return
         sources = len({e.quote.source for e in evidence})
         yield Status(f"found {len(evidence)} passages in {sources} article{'s' if sources != 1 else ''}")

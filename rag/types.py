@@ -25,10 +25,13 @@ class Span:
 class Question:
     """A question as it is searched. ``text`` is what retrieval and the entity check see (for a
     follow-up, the previous question and then this one, so its subject is kept); ``asked`` is
-    the turn as the user typed it, what is asked now, which ranks the evidence sentences."""
+    the turn as the user typed it, what is asked now, which ranks the evidence sentences;
+    ``previous_sources`` are the articles the previous answer cited, where a follow-up that
+    names nobody new is answered from."""
 
     text: str
     asked: str
+    previous_sources: tuple[str, ...] = ()
 
     @classmethod
     def plain(cls, text: str) -> "Question":
@@ -37,6 +40,11 @@ class Question:
     @property
     def is_follow_up(self) -> bool:
         return self.asked != self.text
+
+    @property
+    def previous(self) -> str:
+        """The earlier turn a follow-up's ``text`` starts with ("" for a standalone question)."""
+        return self.text[: len(self.text) - len(self.asked)].strip() if self.is_follow_up else ""
 
 
 @dataclass(frozen=True)

@@ -52,11 +52,13 @@ def build_app(service: RagService) -> gr.Blocks:
         spans = {s: service.article_spans(s, collection) for s in sources}
         return texts, meta, spans
 
-    def ask(message: str, history: list[dict[str, Any]], questions: list[str], collection: str,
-            use_llm: bool, n_sources: float = settings.evidence_k, answer_language: str = "auto") -> Iterator[tuple]:
+    def ask(message: str, history: list[dict[str, Any]], questions: list[str], previous: dict[str, Any] | None,
+            collection: str, use_llm: bool, n_sources: float = settings.evidence_k,
+            answer_language: str = "auto") -> Iterator[tuple]:
         history = list(history or [])
         questions = list(questions or [])
-        question = contextualise(questions, message or "")
+        # a follow-up stays with the articles the previous answer cited
+        question = contextualise(questions, message or "", [c["source"] for c in (previous or {}).get("citations") or []])
         history.append({"role": "user", "content": escape_chat(message or "")})
         if question.is_follow_up:
             history.append({"role": "assistant", "content": escape_chat(f"(asking: {question.text})"),
@@ -203,7 +205,7 @@ def build_app(service: RagService) -> gr.Blocks:
                 remove_btn = gr.Button("Remove article", variant="stop")
 
         outputs = [chatbot, sources, questions_state, answer_state, pick, markdown_out, answer_json]
-        inputs = [box, chatbot, questions_state, collection, use_llm, n_sources, answer_language]
+        inputs = [box, chatbot, questions_state, answer_state, collection, use_llm, n_sources, answer_language]
         send.click(ask, inputs, outputs, api_name="ask", concurrency_id="ask").then(lambda: "", None, box, api_name=False)
         box.submit(ask, inputs, outputs, api_name=False, concurrency_id="ask").then(lambda: "", None, box, api_name=False)
         pick.change(open_citation, [pick, answer_state, collection], [article, gloss],

@@ -217,3 +217,32 @@ def test_a_follow_up_is_answered_from_its_own_turn_within_the_previous_questions
     found = service.retrieve(question)
     assert any("протиповітрян" in e.quote.text for e in found.evidence[:3])
     assert not any("протиповітрян" in e.quote.text for e in service.retrieve(question.text).evidence[:3])
+
+
+def test_a_follow_up_that_names_nobody_new_stays_with_the_previous_answers_article(service):
+    from rag.followup import contextualise
+
+    first, then = "What did Umerov discuss with Austin?", "And what about air defence?"
+    question = service.follow_up([first], then)
+    assert question.previous_sources == (AUSTIN_UMEROV,)
+    answer = service.ask(question, use_llm=False)
+    assert not answer.abstained and {c.source for c in answer.citations} == {AUSTIN_UMEROV}
+    assert "ППО" in answer.citations[0].quote
+    # without the previous answer's article, the NATO meeting's air-defence sentence is closer
+    alone = service.ask(contextualise([first], then), use_llm=False)
+    assert alone.citations[0].source.startswith("004")
+    # a follow-up naming someone new is not held to the previous article
+    other = service.ask(service.follow_up([first], "And with Bray?"), use_llm=False)
+    assert not other.abstained and other.citations[0].source.startswith("004")
+
+
+def test_a_follow_up_on_a_topic_the_previous_article_lacks_says_so(service):
+    from rag.followup import contextualise
+
+    first, then = "What did Umerov tell his Japanese colleague?", "And what about air defence?"
+    question = service.follow_up([first], then)
+    assert question.previous_sources and all(s.startswith("003") for s in question.previous_sources)
+    answer = service.ask(question, use_llm=False)
+    assert answer.abstained and "previous answer does not mention air defence" in answer.notice
+    assert any("протиповітрян" in c.quote for c in answer.related)  # where it is mentioned, shown as related
+    assert not service.ask(contextualise([first], then), use_llm=False).abstained

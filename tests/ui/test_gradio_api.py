@@ -51,6 +51,15 @@ def test_follow_up_is_rewritten_with_the_previous_question(client):
     assert any("12 квітня" in c["quote"] for c in answer["citations"])
 
 
+def test_a_follow_up_stays_with_the_article_of_the_previous_answer(client):
+    chat, _, first = ask(client, "What did Umerov tell his Japanese colleague?")
+    assert first["citations"] and first["citations"][0]["source"].startswith("003")
+    chat, _, answer = ask(client, "And what about air defence?", chat)
+    # that talk's article does not mention air defence; the NATO meeting's does, shown as related only
+    assert answer["abstained"] and "previous answer" in answer["notice"]
+    assert any(c["source"].startswith("004") for c in answer["related"])
+
+
 def test_abstention_shows_related_passages_not_sources(client):
     _, sources, answer = ask(client, "What did Umerov discuss with the French defence minister?")
     assert answer["abstained"] and not answer["citations"]
