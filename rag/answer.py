@@ -157,18 +157,25 @@ def renumber(claims: Sequence[Claim], evidence: Sequence[Evidence]) -> tuple[str
     return " ".join(parts), citations
 
 
-def _citation(n: int, e: Evidence) -> Citation:
-    return Citation(n=n, source=e.quote.source, title=e.title, quote=e.quote.text,
-                    start=e.quote.start, end=e.quote.end, score=e.score)
+def _citation(n: int, e: Evidence, whole: bool = False) -> Citation:
+    """The evidence sentence as citation ``n``; with ``whole``, the quotation it closes if any."""
+    quote = e.quotation if whole and e.quotation is not None else e.quote
+    return Citation(n=n, source=quote.source, title=e.title, quote=quote.text, start=quote.start, end=quote.end,
+                    score=e.score)
 
 
 def extractive(question: str, evidence: Sequence[Evidence], timings: dict[str, float], notice: str = "",
                k: int = 3, margin: float = 0.0) -> Answer:
-    """The best evidence sentences themselves, each cited: the answer without an LLM.
-    Sentences after the first are kept only within ``margin`` of its score."""
+    """The best evidence sentences themselves, each cited (the tail of a quotation with the
+    whole quotation): the answer without an LLM. Sentences after the first are kept only within
+    ``margin`` of its score, and only where they add text not already cited."""
     rank = [e.meta.get("rank_score", e.score) for e in evidence[:k]]
     chosen = [e for e, r in zip(evidence[:k], rank) if r >= rank[0] - margin] if evidence else []
-    citations = [_citation(i, e) for i, e in enumerate(chosen, 1)]
+    citations: list[Citation] = []
+    for e in chosen:
+        c = _citation(len(citations) + 1, e, whole=True)
+        if not any(o.source == c.source and o.start < c.end and c.start < o.end for o in citations):
+            citations.append(c)
     text = " ".join(f"«{c.quote}» [{c.n}]" for c in citations)
     return Answer(question=question, text=text, abstained=False, citations=tuple(citations),
                   timings=timings, mode="extractive", notice=notice)

@@ -27,7 +27,8 @@ from rag.ingest.reader import find_files, safe_source_name
 from rag.llm import ChatModel, create_llm
 from rag.settings import Settings
 from rag.store import ArticleRecord, Backend, CollectionOptions, Store, open_backend
-from rag.types import Answer, Evidence, Hit, Question, Span
+from rag.quotation import CLOSING_MARKS, closed_quotation
+from rag.types import Answer, Evidence, Hit, Question, Span, make_quote
 
 MAX_QUESTION_CHARS = 1000
 
@@ -284,6 +285,7 @@ class RagService:
                                    chunk_weight=self.settings.evidence_chunk_weight,
                                    focus_vector=ranking[1] if use_focus else None, focus_weight=weight,
                                    asked_vector=ranking[0])
+        evidence = self._with_quotations(store, evidence)
         return Retrieval(question, hits, evidence, (time.perf_counter() - t0) * 1000, frozenset(supported),
                          tuple(missing), stayed)
 
@@ -365,6 +367,24 @@ class RagService:
             self._glosses.clear()
         self._glosses[key] = text
         return text
+
+    def _with_quotations(self, store: Store, evidence: list[Evidence]) -> list[Evidence]:
+        """Each evidence sentence that closes a quotation, with the whole quotation attached."""
+        articles: dict[str, tuple[str, list[Span]]] = {}
+        out = []
+        for e in evidence:
+            q = e.quote
+            if not any(mark in q.text for mark in CLOSING_MARKS):
+                out.append(e)
+                continue
+            if q.source not in articles:
+                articles[q.source] = (store.article_text(q.source) or "", store.article_spans(q.source))
+            text, spans = articles[q.source]
+            whole = closed_quotation(text, spans, Span(q.start, q.end), self.settings.quotation_max_chars)
+            if whole != Span(q.start, q.end):
+                e = replace(e, quotation=make_quote(q.source, text, whole.start, whole.end))
+            out.append(e)
+        return out
 
     def _extractive_args(self) -> tuple[int, float]:
         return self.settings.extractive_max, self.settings.extractive_margin

@@ -87,6 +87,9 @@ class Settings:
     max_claims: int = 3  # the prompt asks for one to three sentences; small models write six
     extractive_max: int = 3
     extractive_margin: float = 0.0
+    # an extractive citation of a sentence that closes a quotation holds the whole quotation (its
+    # start and its speaker), when it is at most this long; else the sentence alone
+    quotation_max_chars: int = 600
 
     # LLM: "local" (bundled GGUF via llama.cpp), "none", or an OpenAI-compatible / Ollama endpoint
     llm: str = "local"

@@ -139,12 +139,15 @@ class Hit:
 
 @dataclass(frozen=True)
 class Evidence:
-    """A sentence chosen as a candidate quote, with its relevance to the question."""
+    """A sentence chosen as a candidate quote, with its relevance to the question.
+    ``quotation`` is the whole direct speech the sentence closes, when it is the tail of one
+    (see :mod:`rag.quotation`): an extractive answer cites that in the sentence's place."""
 
     quote: Quote
     title: str
     score: float
     meta: dict[str, Any] = field(default_factory=dict)
+    quotation: Quote | None = None
 
 
 @dataclass(frozen=True)

@@ -246,3 +246,13 @@ def test_a_follow_up_on_a_topic_the_previous_article_lacks_says_so(service):
     assert answer.abstained and "previous answer does not mention air defence" in answer.notice
     assert any("протиповітрян" in c.quote for c in answer.related)  # where it is mentioned, shown as related
     assert not service.ask(contextualise([first], then), use_llm=False).abstained
+
+
+def test_an_extractive_citation_of_a_quotations_tail_holds_the_whole_quotation(service):
+    answer = service.ask("Що Остін сказав про союзників і партнерів?", use_llm=False)
+    c = answer.citations[0]
+    assert c.source == AUSTIN_UMEROV and c.quote.startswith('"Як я сказав у Києві')
+    assert c.quote.endswith('також", – сказав Остін.')  # the tail the evidence ranked first, with its speaker
+    found = service.retrieve("Що Остін сказав про союзників і партнерів?")
+    assert found.evidence[0].quote.text.startswith("Я впевнений")  # the evidence itself stays a sentence
+    assert_quotes_exact(answer)

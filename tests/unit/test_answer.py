@@ -61,6 +61,17 @@ def test_extractive_keeps_only_sentences_near_the_best():
     assert [c.quote for c in out.citations] == ["Перше речення.", "Друге речення про ППО."]
 
 
+def test_extractive_cites_the_whole_quotation_a_sentence_closes_once():
+    text = '"Перше. Друге", сказав він. Інше.'
+    tail = Evidence(quote=make_quote("q.txt", text, 8, 27), title="T", score=0.6,
+                    quotation=make_quote("q.txt", text, 0, 27))
+    opening = Evidence(quote=make_quote("q.txt", text, 0, 6), title="T", score=0.59)
+    out = A.extractive("Q?", [tail, opening], {}, k=3, margin=0.15)
+    assert [(c.quote, c.start, c.n) for c in out.citations] == [('"Перше. Друге", сказав він.', 0, 1)]
+    related = A.abstain("Q?", "no", [tail], {}).related  # only extractive answers widen
+    assert related[0].quote == 'Друге", сказав він.'
+
+
 def test_glossary_explains_abbreviations_for_english_answers_only():
     messages = A.build_messages("What about air defence?", EVIDENCE, "en")
     assert "ППО = air defence" in messages[-1].content
