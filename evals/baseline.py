@@ -30,6 +30,7 @@ class ChatModelLLM(CustomLLM):
     model: Any = None
     max_tokens: int = 160
     timeout_s: float = 300.0
+    tokens: dict = {}  # tokens in and out of the calls since the last reset, counted as ours are
 
     @property
     def metadata(self) -> LLMMetadata:
@@ -37,7 +38,10 @@ class ChatModelLLM(CustomLLM):
 
     @llm_completion_callback()
     def complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
-        text = self.model.complete([Message("user", prompt)], self.max_tokens, self.timeout_s)
+        messages = [Message("user", prompt)]
+        text = self.model.complete(messages, self.max_tokens, self.timeout_s)
+        for key, n in self.model.usage(messages, text).items():
+            self.tokens[key] = self.tokens.get(key, 0) + n
         return CompletionResponse(text=text)
 
     @llm_completion_callback()
@@ -69,6 +73,7 @@ class Baseline:
         )
         self.retriever = self.index.as_retriever(similarity_top_k=6)
         self._engine = None
+        self._llm: ChatModelLLM | None = None
         self._service = service
 
     def retrieve(self, question: str) -> list[tuple[str, int, int]]:
@@ -81,8 +86,11 @@ class Baseline:
 
     def ask(self, question: str, llm: ChatModel) -> dict[str, Any]:
         if self._engine is None:
-            self._engine = CitationQueryEngine.from_args(self.index, llm=ChatModelLLM(model=llm), similarity_top_k=3,
+            self._llm = ChatModelLLM(model=llm)
+            self._engine = CitationQueryEngine.from_args(self.index, llm=self._llm, similarity_top_k=3,
                                                          citation_chunk_size=512)
+        assert self._llm is not None
+        self._llm.tokens = {}
         response = self._engine.query(question)
         text = str(response)
         citations = []
@@ -97,7 +105,7 @@ class Baseline:
                 citations.append({"n": n, "source": source, "quote": quote, "start": max(start, 0),
                                   "end": max(start, 0) + len(quote), "score": 0.0})
         return {"answer": text, "citations": citations, "abstained": bool(_REFUSAL.search(text)),
-                "mode": "llm", "timings": {}}
+                "mode": "llm", "timings": {}, "tokens": dict(self._llm.tokens)}
 
 
 def quote_found(citation: dict[str, Any], texts: dict[str, str]) -> bool:

@@ -72,6 +72,8 @@ def score(item: dict[str, Any], hit_spans: list[tuple[str, int, int]], evidence_
         "mode": answer["mode"] if answer else None, "abstained": answer["abstained"] if answer else None,
         "answer": answer["answer"] if answer else None, "citations": cites,
         "retrieve_ms": retrieve_ms, "answer_ms": total_ms,
+        "tokens_in": (answer.get("tokens") or {}).get("in") if answer else None,
+        "tokens_out": (answer.get("tokens") or {}).get("out") if answer else None,
         "quote_exact": all(M.quote_exact(c, texts.get(c["source"], "")) for c in cites) if answer else None,
     }
     if item["answerable"]:
@@ -122,6 +124,8 @@ def summarise(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "retrieve_ms_p95": M.percentile([r["retrieve_ms"] for r in rows], 95),
         "answer_ms_p50": M.percentile([r["answer_ms"] for r in answered_rows], 50),
         "answer_ms_p95": M.percentile([r["answer_ms"] for r in answered_rows], 95),
+        "tokens_in_mean": M.mean(r.get("tokens_in") for r in answered_rows),
+        "tokens_out_mean": M.mean(r.get("tokens_out") for r in answered_rows),
     }
 
 
@@ -159,7 +163,7 @@ def write_report(out: Path, report: dict[str, Any]) -> None:
         if k == "questions":
             continue
         b = base.get(k)
-        lower_is_better = k.endswith("_ms_p50") or k.endswith("_ms_p95") or k == "false_abstention_rate"
+        lower_is_better = k.endswith(("_ms_p50", "_ms_p95", "tokens_in_mean", "tokens_out_mean", "false_abstention_rate"))
         verdict = "" if v is None or b is None else ("better" if (v < b if lower_is_better else v > b) else
                                                      "same" if abs(v - b) < 1e-9 else "**worse**")
         lines.append(f"| {k} | {_fmt(v)} | {_fmt(b)} | {verdict} |")
@@ -214,7 +218,8 @@ def _with_llm(summary: dict[str, Any], llm_rows: list[dict[str, Any]]) -> dict[s
     if llm_rows:
         llm_summary = summarise(llm_rows)
         for key in ("citation_precision", "citation_recall", "fact_coverage", "marker_share", "quote_exactness",
-                    "abstention_precision", "abstention_recall", "answer_ms_p50", "answer_ms_p95"):
+                    "abstention_precision", "abstention_recall", "answer_ms_p50", "answer_ms_p95",
+                    "tokens_in_mean", "tokens_out_mean"):
             summary[f"llm_{key}"] = llm_summary[key]
     return summary
 

@@ -334,15 +334,17 @@ class RagService:
                 yield Token(piece)
         except LLMError as exc:
             timings["generate_ms"] = (time.perf_counter() - t1) * 1000
-            yield done(answering.extractive(question, evidence, timings, f"extractive answer: {exc}",
-                                                  *self._extractive_args()))
+            answer = answering.extractive(question, evidence, timings, f"extractive answer: {exc}",
+                                          *self._extractive_args())
+            yield done(replace(answer, tokens=llm.usage(messages, "".join(pieces))))
             return
         timings["generate_ms"] = (time.perf_counter() - t1) * 1000
         evidence_vectors = self.embedder.embed_symmetric([e.quote.text for e in evidence])
         s = self.settings
-        yield done(answering.compose(question, "".join(pieces), evidence, timings, self.embedder.embed_symmetric,
-                                     evidence_vectors, s.support_floor, s.support_margin, s.support_assign,
-                                     *self._extractive_args(), s.claim_topic_margin, s.max_claims))
+        answer = answering.compose(question, "".join(pieces), evidence, timings, self.embedder.embed_symmetric,
+                                   evidence_vectors, s.support_floor, s.support_margin, s.support_assign,
+                                   *self._extractive_args(), s.claim_topic_margin, s.max_claims)
+        yield done(replace(answer, tokens=llm.usage(messages, "".join(pieces))))
 
     def gloss(self, quote: str, question: str = "", target: str = "en") -> str | None:
         """A short machine translation of a quote for a reader of ``target``, or None (no model,

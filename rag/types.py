@@ -176,6 +176,7 @@ class Answer:
     notice: str = ""
     related: tuple[Citation, ...] = ()
     language: str = ""  # the reader's language ("en"/"uk"): the answer's, whatever the quotes' language
+    tokens: dict[str, int] = field(default_factory=dict)  # LLM tokens {"in": prompt, "out": reply}; empty without one
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -191,4 +192,6 @@ class Answer:
             out["notice"] = self.notice
         if self.related:
             out["related"] = [c.to_dict() for c in self.related]
+        if self.tokens:
+            out["tokens"] = dict(self.tokens)
         return out

@@ -2,28 +2,10 @@
 
 from __future__ import annotations
 
-import os
-from functools import lru_cache
-from pathlib import Path
 from typing import Callable, Sequence
 
+from rag.tokens import token_counter
 from rag.types import Article, Chunk, Span
-
-
-def _tiktoken_cache_dir() -> str:
-    import llama_index.core
-
-    return str(Path(llama_index.core.__file__).parent / "_static" / "tiktoken_cache")
-
-
-@lru_cache(maxsize=1)
-def token_counter() -> Callable[[str], int]:
-    """Token count with tiktoken's cl100k_base, loaded offline from llama-index's bundled cache."""
-    os.environ.setdefault("TIKTOKEN_CACHE_DIR", _tiktoken_cache_dir())
-    import tiktoken
-
-    encoding = tiktoken.get_encoding("cl100k_base")
-    return lambda text: len(encoding.encode(text, disallowed_special=()))
 
 
 def chunk_sentences(

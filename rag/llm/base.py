@@ -39,5 +39,16 @@ class ChatModel(ABC):
         except Exception as exc:  # network errors, server errors, malformed responses
             raise LLMError(f"{self.name} failed: {type(exc).__name__}: {str(exc)[:200]}") from None
 
+    def count_tokens(self, text: str) -> int:
+        """Tokens of ``text`` (the cost measure the evals report): tiktoken's cl100k_base here, the
+        model's own tokenizer where an implementation has it."""
+        from rag.tokens import token_counter
+
+        return token_counter()(text)
+
+    def usage(self, messages: Sequence[Message], reply: str) -> dict[str, int]:
+        """Tokens in (the messages' text, without the chat template's few markers) and out."""
+        return {"in": sum(self.count_tokens(m.content) for m in messages), "out": self.count_tokens(reply)}
+
     def complete(self, messages: Sequence[Message], max_tokens: int, timeout_s: float) -> str:
         return "".join(self.stream(messages, max_tokens, timeout_s))

@@ -26,6 +26,9 @@ class LocalLlamaCpp(ChatModel):
         # is not recomputed. One generation at a time per model instance.
         self._lock = threading.Lock()
 
+    def count_tokens(self, text: str) -> int:
+        return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
+
     def _stream(self, messages: Sequence[Message], max_tokens: int) -> Iterator[str]:
         with self._lock:
             chunks = self._llm.create_chat_completion(

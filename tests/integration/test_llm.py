@@ -28,6 +28,8 @@ def test_local_llm_answers_with_valid_markers_and_exact_quotes(llm_service):
         assert (SEEDS / c.source).read_text(encoding="utf-8")[c.start : c.end] == c.quote
         assert f"[{c.n}]" in answer.text
     assert answer.timings["generate_ms"] > 0
+    assert answer.tokens["in"] > answer.tokens["out"] > 0  # the model's own tokenizer
+    assert answer.to_dict()["tokens"] == answer.tokens
 
 
 def test_local_llm_streams_tokens(llm_service):
@@ -45,6 +47,7 @@ def test_a_timeout_falls_back_to_the_extractive_answer(llm_service):
     finally:
         llm_service.settings = replace(llm_service.settings, llm_timeout_s=120.0)
     assert answer.mode == "extractive" and "did not finish" in answer.notice and answer.citations
+    assert answer.tokens["in"] > 0  # the prompt was sent
 
 
 def test_an_english_gloss_of_a_ukrainian_quote_keeps_the_questions_names(llm_service):
