@@ -270,8 +270,10 @@ class RagService:
             # about another article on air defence: answered from that article, or not at all
             stayed = tuple(dict.fromkeys(h.source for h in previous))
             there = {a.short for s in stayed for a in mentioned_in(bodies[s])}
-            missing = [a.meaning for a in mentioned_in(asked.asked) if a.is_topic and a.short not in there]
-            if not missing:
+            lacking = [a.meaning for a in mentioned_in(asked.asked) if a.is_topic and a.short not in there]
+            if lacking:
+                missing = list(missing) + lacking
+            else:
                 candidates = previous
         named = names_in(question, bodies.values()) if weight and any(e.initial for e in entities) else []
         if any(e.initial for e in named):
