@@ -168,10 +168,12 @@ def write_report(out: Path, report: dict[str, Any]) -> None:
                                                      "same" if abs(v - b) < 1e-9 else "**worse**")
         lines.append(f"| {k} | {_fmt(v)} | {_fmt(b)} | {verdict} |")
     for key in ("by_lang", "by_type"):
-        lines += ["", f"## {key.replace('_', ' ')}", "", "| group | n | hit@3 | MRR | cit. precision | cit. recall | abstained |", "|---|---|---|---|---|---|---|"]
+        columns = ["hit@1", "hit@3", "chunk_mrr", "evidence_recall", "citation_precision", "citation_recall",
+                   "fact_coverage", "false_abstention_rate", "abstention_recall", "retrieve_ms_p50"]
+        lines += ["", f"## {key.replace('_', ' ')} (extractive answers)", "",
+                  "| group | n | " + " | ".join(columns) + " |", "|---" * (len(columns) + 2) + "|"]
         for group, s in report[key].items():
-            lines.append(f"| {group} | {s['questions']} | {_fmt(s['hit@3'])} | {_fmt(s['chunk_mrr'])} | "
-                         f"{_fmt(s['citation_precision'])} | {_fmt(s['citation_recall'])} | {_fmt(s['false_abstention_rate'])} |")
+            lines.append(f"| {group} | {s['questions']} | " + " | ".join(_fmt(s[c]) for c in columns) + " |")
     if report.get("squad"):
         sq = report["squad"]
         lines += ["", "## External: squad-uk-mini", "",
