@@ -16,7 +16,7 @@ import numpy as np
 
 from rag.glossary import meanings_in
 from rag.llm.base import Message
-from rag.types import Answer, Citation, Evidence
+from rag.types import Answer, Citation, Evidence, Span
 
 NO_ANSWER = "NOT IN SOURCES"
 _MARKER = re.compile(r"\[(\d{1,3})\]")
@@ -174,7 +174,7 @@ def extractive(question: str, evidence: Sequence[Evidence], timings: dict[str, f
     citations: list[Citation] = []
     for e in chosen:
         c = _citation(len(citations) + 1, e, whole=True)
-        if not any(o.source == c.source and o.start < c.end and c.start < o.end for o in citations):
+        if not any(o.source == c.source and Span(o.start, o.end).overlaps(Span(c.start, c.end)) for o in citations):
             citations.append(c)
     text = " ".join(f"«{c.quote}» [{c.n}]" for c in citations)
     return Answer(question=question, text=text, abstained=False, citations=tuple(citations),

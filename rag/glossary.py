@@ -52,7 +52,7 @@ def abbreviations_in(text: str) -> list[Abbreviation]:
     >>> [a.short for a in abbreviations_in("Посилення ППО та ЗСУ.")]
     ['ППО', 'ЗСУ']
     """
-    return [a for k, a in abbreviations().items() if re.search(rf"(?<!\w){re.escape(k)}(?!\w)", text)]
+    return [a for a in abbreviations().values() if _used(a, text)]
 
 
 def mentioned_in(text: str) -> list[Abbreviation]:
@@ -61,9 +61,21 @@ def mentioned_in(text: str) -> list[Abbreviation]:
     >>> [a.short for a in mentioned_in("Посилення протиповітряної оборони та ЗСУ.")]
     ['ППО', 'ЗСУ']
     """
-    words = [w.lower() for w in _WORD.findall(text)]
-    return [a for a in abbreviations().values()
-            if re.search(rf"(?<!\w){re.escape(a.short)}(?!\w)", text) or any(phrase_in(p, words) for p in a.phrases)]
+    words = _lower_words([text])
+    return [a for a in abbreviations().values() if _used(a, text) or _written_out(a, words)]
+
+
+def _used(abbreviation: Abbreviation, text: str) -> bool:
+    """The abbreviation itself stands in ``text`` as a word."""
+    return re.search(rf"(?<!\w){re.escape(abbreviation.short)}(?!\w)", text) is not None
+
+
+def _lower_words(texts: Iterable[str]) -> list[str]:
+    return [w.lower() for t in texts for w in _WORD.findall(t)]
+
+
+def _written_out(abbreviation: Abbreviation, words: Sequence[str]) -> bool:
+    return any(phrase_in(p, words) for p in abbreviation.phrases)
 
 
 def meanings_in(texts: Sequence[str]) -> dict[str, str]:
@@ -93,5 +105,4 @@ def written_out_in(abbreviation: Abbreviation, texts: Iterable[str]) -> bool:
     >>> written_out_in(lookup("ППО"), ["Протиповітряна оборона є ключовою."])
     True
     """
-    words = [w.lower() for t in texts for w in _WORD.findall(t)]
-    return any(phrase_in(p, words) for p in abbreviation.phrases)
+    return _written_out(abbreviation, _lower_words(texts))

@@ -217,6 +217,10 @@ class RagService:
         """Spans of the article's own sentences; the rest of its text is page furniture."""
         return self.store(collection).article_spans(source)
 
+    def article_sentences(self, source: str, collection: str | None = None) -> tuple[str, list[Span]]:
+        """An article's text and the spans of its own sentences, in one read."""
+        return self.store(collection).article_sentences(source)
+
     def remove(self, source: str, collection: str | None = None) -> bool:
         return self.store(collection).remove_article(source)
 
@@ -382,7 +386,7 @@ class RagService:
                 out.append(e)
                 continue
             if q.source not in articles:
-                articles[q.source] = (store.article_text(q.source) or "", store.article_spans(q.source))
+                articles[q.source] = store.article_sentences(q.source)
             text, spans = articles[q.source]
             whole = closed_quotation(text, spans, Span(q.start, q.end), self.settings.quotation_max_chars)
             if whole != Span(q.start, q.end):

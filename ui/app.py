@@ -47,9 +47,10 @@ def build_app(service: RagService) -> gr.Blocks:
         """Text, date and sentence spans of the cited articles only (not a scan of the collection)."""
         sources = {c["source"] for c in (answer.get("citations") or []) + (answer.get("related") or [])}
         records = {s: service.article(s, collection) for s in sources}
-        texts = {s: service.article_text(s, collection) or "" for s in sources}
+        sentences = {s: service.article_sentences(s, collection) for s in sources}
+        texts = {s: text for s, (text, _) in sentences.items()}
         meta = {s: {"date": r.dates[0] if r is not None and r.dates else ""} for s, r in records.items()}
-        spans = {s: service.article_spans(s, collection) for s in sources}
+        spans = {s: spans for s, (_, spans) in sentences.items()}
         return texts, meta, spans
 
     def ask(message: str, history: list[dict[str, Any]], questions: list[str], previous: dict[str, Any] | None,
@@ -108,8 +109,7 @@ def build_app(service: RagService) -> gr.Blocks:
         c = _picked(n, answer)
         if c is None:
             return "", ""
-        text = service.article_text(c["source"], collection) or ""
-        spans = service.article_spans(c["source"], collection)
+        text, spans = service.article_sentences(c["source"], collection)
         view = article_view(c["source"], c.get("title", ""), text, spans, c["start"], c["end"])
         pending = gloss_box(c["n"], c["quote"], None, service.llm_status(), pending=True)
         return view, pending if _wants_gloss(c, answer) else ""

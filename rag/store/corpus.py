@@ -135,6 +135,11 @@ class Store:
         payload = self._article(source, ["spans"])
         return [Span(a, b) for a, b in payload.get("spans", [])] if payload else []
 
+    def article_sentences(self, source: str) -> tuple[str, list[Span]]:
+        """The article's text and its own sentences' spans, in one read ("" and [] if absent)."""
+        payload = self._article(source, ["text", "spans"]) or {}
+        return payload.get("text") or "", [Span(a, b) for a, b in payload.get("spans", [])]
+
     def bodies(self, sources: Iterable[str]) -> dict[str, str]:
         """Title and cleaned body text of each named article (no page furniture)."""
         ids = [article_id(s) for s in dict.fromkeys(sources)]

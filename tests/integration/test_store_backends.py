@@ -74,6 +74,8 @@ def _snapshot(store: Store, queries: np.random.Generator, fused: bool = True):
         "articles": articles, "count": store.count_chunks(), "searches": searches,
         "by_hash": getattr(store.find_by_hash("a05.txt-v2"), "source", None), "embedder": store.embedder_id(),
         "spans": store.article_spans("a05.txt"), "text": store.article_text("a05.txt")[:3],
+        "one_read": store.article_sentences("a05.txt") == (store.article_text("a05.txt"), store.article_spans("a05.txt")),
+        "absent": store.article_sentences("a09.txt"),
         "missing": store.get_article("a09.txt"),
     }
 
@@ -100,6 +102,7 @@ def test_reads_and_ranked_searches_agree_across_engines(tmp_path, settings):
     assert local == edge
     assert local["count"] == 12 * 6 - 6 - 2 + 3  # a09 removed, a05 shrank to 4, 3 orphans stored
     assert local["missing"] is None and local["by_hash"] == "a05.txt"
+    assert local["one_read"] and local["absent"] == ("", [])
 
 
 def test_search_never_returns_uncommitted_replaced_or_quarantined_chunks(store):
