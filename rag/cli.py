@@ -84,6 +84,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     for question in questions:
         try:
             asked = service.follow_up(history, question) if sources is None else contextualise(history, question, sources)
+            if sources is None and asked.is_follow_up:
+                sources = list(asked.previous_sources)  # the --after history is answered once, not per question
             if args.chat:
                 history.append(asked.text)
             answer = service.ask(asked, use_llm=not args.no_llm)
