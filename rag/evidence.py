@@ -138,17 +138,21 @@ def select_evidence(query_vector: np.ndarray, hits: Sequence[Hit], vectors: Sent
     matrix = vectors.get(texts, [hit.title for _, (hit, _) in items])
     cosine = matrix @ np.asarray(query_vector, dtype=np.float32)
     ranking = cosine if asked_vector is None else matrix @ np.asarray(asked_vector, dtype=np.float32)
+    asked_cos = ranking
+    focus_cos = ranking
     if focus_vector is not None and focus_weight:
-        ranking = (1 - focus_weight) * ranking + focus_weight * (matrix @ np.asarray(focus_vector, dtype=np.float32))
+        focus_cos = matrix @ np.asarray(focus_vector, dtype=np.float32)
+        ranking = (1 - focus_weight) * ranking + focus_weight * focus_cos
     lexical = term_overlap(question, texts) if question and lexical_weight else np.zeros(len(texts))
     leads = lead_sentences(hits)
     scored = []
-    for (key, (hit, rank)), cos, rel, lex in zip(items, cosine, ranking, lexical):
+    for (key, (hit, rank)), cos, rel, lex, a, f in zip(items, cosine, ranking, lexical, asked_cos, focus_cos):
         bonus = chunk_weight / (rank + 1) + lexical_weight * float(lex) + lead_weight * ((key[0], key[1]) in leads)
-        scored.append((float(rel) + bonus, float(cos), key, hit, rank))
+        scored.append((float(rel) + bonus, float(cos), key, hit, rank, float(a), float(f)))
     scored.sort(key=lambda x: -x[0])
     out = []
-    for score, cos, (source, start, end), hit, rank in scored[:k]:
+    for score, cos, (source, start, end), hit, rank, a, f in scored[:k]:
         quote = make_quote(source, hit.text, start, end, text_start=hit.start)
-        out.append(Evidence(quote=quote, title=hit.title, score=cos, meta={"rank_score": score, "chunk_rank": rank}))
+        out.append(Evidence(quote=quote, title=hit.title, score=cos,
+                            meta={"rank_score": score, "chunk_rank": rank, "asked_cos": a, "focus_cos": f}))
     return out

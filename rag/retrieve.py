@@ -23,9 +23,25 @@ def use_sparse(question: str, settings: Settings) -> bool:
     return settings.sparse and bool(_CYRILLIC.search(question))
 
 
+def sparse_query(question: str, settings: Settings) -> sparse.SparseVector | None:
+    """The lexical side of the search: the question's terms for a question in Cyrillic; for
+    one in Latin letters, only its names, read across scripts (:func:`rag.sparse.name_terms`)."""
+    if not settings.sparse:
+        return None
+    if use_sparse(question, settings):
+        return sparse.encode_query(question)
+    if not settings.sparse_names:
+        return None
+    from rag.coverage import question_entities
+
+    names = [e.text for e in question_entities(question) if e.kind in ("name", "acronym")]
+    vector = sparse.encode_names(names) if names else None
+    return vector if vector and vector.indices else None
+
+
 def search(question: str, query_vector: np.ndarray, store: Store, settings: Settings, top_k: int | None = None) -> list[Hit]:
     """Top chunks for a question whose dense vector is already computed."""
-    sparse_vector = sparse.encode_query(question) if use_sparse(question, settings) else None
+    sparse_vector = sparse_query(question, settings)
     return store.search(query_vector, sparse_vector, limit=top_k or settings.top_k,
                         prefetch=settings.prefetch_k, fusion=settings.fusion)
 

@@ -13,9 +13,8 @@ from pathlib import Path
 from typing import Callable, Iterator, Sequence, Union
 
 from rag import answer as answering
-from rag import retrieve
-from rag.coverage import (entity_support, is_mentioned, is_topic, name_pairs, names_in, question_entities,
-                          without_entities)
+from rag import answerability, retrieve
+from rag.coverage import is_mentioned, is_topic, name_pairs, names_in, question_entities, without_entities
 from rag.embed import Embedder, create_embedder
 from rag.errors import InputError, LLMError, RagError, StoreError
 from rag.evidence import SentenceVectors, select_evidence
@@ -25,12 +24,16 @@ from rag.gloss import clean_gloss, gloss_messages, needs_gloss
 from rag.indexer import FileResult, index_files, source_names
 from rag.ingest.reader import find_files, safe_source_name
 from rag.llm import ChatModel, create_llm
+from rag.names import TextIndex
 from rag.settings import Settings
 from rag.store import ArticleRecord, Backend, CollectionOptions, Store, open_backend
 from rag.quotation import CLOSING_MARKS, closed_quotation
 from rag.types import Answer, Evidence, Hit, Question, Span, make_quote
+from rag.verify import check_claim
 
 MAX_QUESTION_CHARS = 1000
+# evidence is taken from the articles whose share of the question's names is within this of the best
+NAME_COVERAGE_SLACK = 0.25
 
 
 @dataclass(frozen=True)
@@ -54,10 +57,11 @@ Event = Union[Status, Token, Done]
 @dataclass(frozen=True)
 class Retrieval:
     """What a search found: chunks, the evidence sentences chosen from the articles that
-    name what the question names (``supported``), and the question's entities no found
-    article mentions (``missing``: then the answer abstains). For a follow-up answered from
-    the articles of the previous answer, ``stayed`` names them (and ``missing`` what the
-    follow-up asks about that they do not mention)."""
+    name most of what the question names (``supported``), the question's entities the best
+    article does not mention (``missing``), and the answerability ``decision`` made from them
+    (:mod:`rag.answerability`). For a follow-up answered from the articles of the previous
+    answer, ``stayed`` names them (and ``missing`` what the follow-up asks about that they do
+    not mention)."""
 
     question: str
     hits: list[Hit]
@@ -66,6 +70,7 @@ class Retrieval:
     supported: frozenset[str] = frozenset()
     missing: tuple[str, ...] = ()
     stayed: tuple[str, ...] = ()
+    decision: answerability.Decision | None = None
 
 
 def clean_question(question: str) -> str:
@@ -124,6 +129,7 @@ class RagService:
         self._llm_loaded = False
         self._lock = threading.RLock()
         self._glosses: dict[str, str | None] = {}  # (quote, names) -> gloss, so reopening a citation costs nothing
+        self._name_indexes: dict[str, TextIndex] = {}  # article body -> its words' forms (names.TextIndex)
 
     # ---- shared resources ------------------------------------------------------------
     @property
@@ -183,7 +189,7 @@ class RagService:
         store = self.store(collection)
         if rebuild:
             store.drop()
-        store.ensure(self.embedder.id, self.embedder.dim)
+        store.ensure(self.embedder.id, self.embedder.dim, self.embedder.precision)
         return index_files(files, store, self.embedder, self.settings, on_result, source_names(files))
 
     def ingest_named(self, files: Sequence[tuple[Path, str]], collection: str | None = None,
@@ -192,7 +198,7 @@ class RagService:
         Names are reduced to a safe base name first; an unusable name raises ``InputError``."""
         names = [safe_source_name(n) for _, n in files]
         store = self.store(collection)
-        store.ensure(self.embedder.id, self.embedder.dim)
+        store.ensure(self.embedder.id, self.embedder.dim, self.embedder.precision)
         return index_files([p for p, _ in files], store, self.embedder, self.settings, on_result, names)
 
     def prune(self, keep: Sequence[str], collection: str | None = None) -> list[str]:
@@ -245,10 +251,12 @@ class RagService:
         return contextualise(history, question, [c.source for c in previous.citations])
 
     def retrieve(self, question: str | Question, collection: str | None = None,
-                 evidence_k: int | None = None) -> Retrieval:
+                 evidence_k: int | None = None, exclude: Sequence[str] = ()) -> Retrieval:
         """The chunks found for a question and the evidence sentences chosen from them. For a
         follow-up (a ``Question`` whose ``asked`` differs from its ``text``), the search and the
-        entity check read the whole text and the turn as asked ranks the sentences."""
+        entity check read the whole text and the turn as asked ranks the sentences. Articles in
+        ``exclude`` are left out (the answerability model's hard negatives: the question asked
+        of an archive without its article)."""
         asked = as_question(question)
         question = asked.text
         store = self._ready_store(collection)
@@ -261,11 +269,19 @@ class RagService:
         focus = without_entities(asked.asked, [e for e in entities if not e.initial])
         weight = self.settings.evidence_focus_weight
         query_vector = self.embedder.embed_query(question)
-        hits = retrieve.search(question, query_vector, store, self.settings)
-        # evidence comes from articles that name what the question names (a passage about
-        # another minister in another article is not an answer, however close its wording)
+        hits = retrieve.search(question, query_vector, store, self.settings,
+                               self.settings.top_k * 3 if exclude else None)
+        if exclude:
+            hits = [h for h in hits if h.source not in exclude][: self.settings.top_k]
+        # evidence comes from the articles that name most of what the question names (a passage
+        # about another minister in another article is not an answer, however close its wording)
         bodies = store.bodies(h.source for h in hits)
-        supported, missing = entity_support(question, bodies)
+        indexes = {source: self._name_index(body) for source, body in bodies.items()}
+        named_now = names_in(question, bodies.values())
+        coverage = {s: answerability.coverage(named_now, b, indexes[s]) for s, b in bodies.items()}
+        best = max(coverage.values(), default=0.0)
+        supported = {s for s, c in coverage.items() if best > 0 and c >= best - NAME_COVERAGE_SLACK}
+        missing: list[str] = []
         candidates = [h for h in hits if h.source in supported] or hits  # else: related passages only
         stayed: tuple[str, ...] = ()
         previous = [h for h in candidates if h.source in asked.previous_sources] if stays_on_previous(asked) else []
@@ -292,8 +308,13 @@ class RagService:
                                    focus_vector=ranking[1] if use_focus else None, focus_weight=weight,
                                    asked_vector=ranking[0])
         evidence = self._with_quotations(store, evidence)
+        values, absent = answerability.signals(asked.asked, evidence, named_now, bodies, indexes)
+        decision = answerability.decide(asked.asked, values, absent)
+        if missing:  # a follow-up's topic the articles of the previous answer lack
+            where = "the article of the previous answer does not mention " if stayed else "no article found mentions "
+            decision = replace(decision, answerable=False, reason=where + ", ".join(missing))
         return Retrieval(question, hits, evidence, (time.perf_counter() - t0) * 1000, frozenset(supported),
-                         tuple(missing), stayed)
+                         tuple(missing) or decision.missing, stayed, decision)
 
     def ask_stream(self, question: str | Question, collection: str | None = None, use_llm: bool = True,
                    evidence_k: int | None = None, language: str | None = None) -> Iterator[Event]:
@@ -313,13 +334,12 @@ class RagService:
 
         evidence = found.evidence
         timings: dict[str, float] = {"retrieve_ms": found.retrieve_ms, "generate_ms": 0.0}
-        if not evidence or evidence[0].score < self.settings.min_evidence_score:
+        if not evidence:
             yield done(answering.abstain(question, "no passage is close enough to the question", evidence, timings))
             return
-        if found.missing or not found.supported:
-            what = ", ".join(found.missing) or "what the question names"
-            where = "the article of the previous answer does not mention " if found.stayed else "no article found mentions "
-            yield done(answering.abstain(question, where + what, evidence, timings))
+        decision = found.decision
+        if decision is not None and not decision.answerable:
+            yield done(answering.abstain(question, decision.reason, evidence, timings))
             return
         sources = len({e.quote.source for e in evidence})
         yield Status(f"found {len(evidence)} passages in {sources} article{'s' if sources != 1 else ''}")
@@ -371,6 +391,8 @@ class RagService:
         except LLMError:
             return None
         text = clean_gloss(raw, quote)
+        if text is not None and not check_claim(text, [quote]).supported:
+            text = None  # a gloss with a number, month, currency or name its quote lacks is not shown
         if len(self._glosses) > 1000:
             self._glosses.clear()
         self._glosses[key] = text
@@ -393,6 +415,15 @@ class RagService:
                 e = replace(e, quotation=make_quote(q.source, text, whole.start, whole.end))
             out.append(e)
         return out
+
+    def _name_index(self, body: str) -> TextIndex:
+        """The folded word forms of an article body, computed once per body."""
+        index = self._name_indexes.get(body)
+        if index is None:
+            if len(self._name_indexes) > 2000:
+                self._name_indexes.clear()
+            index = self._name_indexes[body] = TextIndex.of([body])
+        return index
 
     def _extractive_args(self) -> tuple[int, float]:
         return self.settings.extractive_max, self.settings.extractive_margin

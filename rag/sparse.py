@@ -52,10 +52,34 @@ def term_index(term: str) -> int:
     return zlib.crc32(term.encode("utf-8")) & 0x7FFFFFFF
 
 
+NAME_PREFIX = 5
+
+
+def name_terms(text: str) -> list[str]:
+    """Script-free terms of the words of ``text``: "~" and the first letters of each folded
+    Latin form of the word, its lemma and, for an adjective, its stem (:func:`rag.names.word_forms`),
+    so that "Poltava" in an English question meets "полтавського" and "Naftogaz" "Нафтогазу".
+
+    >>> name_terms("у Варшаві"), name_terms("Warsaw")
+    (['~varsa'], ['~varsa'])
+    """
+    from rag.names import word_forms  # pymorphy3 loads on first use
+
+    out = []
+    for word in _WORD.findall(text):
+        word = word.strip("-’'")
+        if len(word) < 3 or word.lower() in _STOPWORDS or not word[0].isalpha():
+            continue
+        out.extend(sorted({"~" + f[:NAME_PREFIX] for f in word_forms(word) if len(f) >= 2}))
+    return out
+
+
 def encode_document(text: str, k1: float = 1.2, b: float = 0.75, avg_len: float = 60.0) -> SparseVector:
-    """BM25 term-frequency weights of a passage (IDF is left to Qdrant's modifier)."""
-    counts = Counter(terms(text))
-    length = sum(counts.values()) or 1
+    """BM25 term-frequency weights of a passage (IDF is left to Qdrant's modifier): its word
+    terms and its :func:`name_terms` (the length normalisation counts the word terms only)."""
+    words = terms(text)
+    counts = Counter(words + name_terms(text))
+    length = len(words) or 1
     norm = k1 * (1 - b + b * length / avg_len)
     weights: dict[int, float] = {}
     for term, tf in counts.items():
@@ -67,4 +91,11 @@ def encode_document(text: str, k1: float = 1.2, b: float = 0.75, avg_len: float 
 def encode_query(text: str) -> SparseVector:
     """Each distinct query term once, weight 1."""
     indices = sorted({term_index(t) for t in terms(text)})
+    return SparseVector(indices=indices, values=[1.0] * len(indices))
+
+
+def encode_names(names: list[str]) -> SparseVector:
+    """A query of the :func:`name_terms` of ``names`` alone: for an English question over
+    Ukrainian text, whose other words share nothing with the articles."""
+    indices = sorted({term_index(t) for t in name_terms(" ".join(names))})
     return SparseVector(indices=indices, values=[1.0] * len(indices))

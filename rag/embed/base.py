@@ -17,6 +17,7 @@ class Embedder(ABC):
 
     id: str
     dim: int
+    precision: str = "fp32"  # the arithmetic the vectors were computed in (see RAG_EMBED_PRECISION)
 
     @abstractmethod
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:

