@@ -9,7 +9,7 @@ supports them, and the citations are the evidence spans themselves.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
 import numpy as np
@@ -17,6 +17,7 @@ import numpy as np
 from rag.glossary import meanings_in
 from rag.llm.base import Message
 from rag.types import Answer, Citation, Evidence, Span
+from rag.verify import check_claim
 
 NO_ANSWER = "NOT IN SOURCES"
 _MARKER = re.compile(r"\[(\d{1,3})\]")
@@ -203,12 +204,32 @@ def compose(question: str, raw: str, evidence: Sequence[Evidence], timings: dict
     if language(question) == "en":
         # an untranslated Ukrainian fragment in an English answer is a failed translation
         claims = [c for c in claims if not _CYRILLIC.search(c.text)]
+    removed: list[str] = []
     if claims:
         claims = check_support(claims, embed_claims([c.text for c in claims]), evidence_vectors, floor, margin, assign)
+        claims, removed = verify_claims(claims, evidence, question)
         claims = keep_on_topic(claims, evidence, topic_margin, max_claims)
     if not claims:
-        return extractive(question, evidence, timings,
-                          notice="the language model's answer had no claim backed by a passage; showing the passages",
-                          k=extractive_k, margin=extractive_margin)
+        why = "its claims did not match their quotes" if removed else "it had no claim backed by a passage"
+        answer = extractive(question, evidence, timings, notice=f"the language model's answer was not shown ({why}); "
+                            "showing the passages", k=extractive_k, margin=extractive_margin)
+        return replace(answer, removed=tuple(removed))
     text, citations = renumber(claims, evidence)
-    return Answer(question=question, text=text, abstained=False, citations=tuple(citations), timings=timings, mode="llm")
+    notice = f"{len(removed)} generated sentence(s) removed: they said what their quotes do not" if removed else ""
+    return Answer(question=question, text=text, abstained=False, citations=tuple(citations), timings=timings, mode="llm",
+                  notice=notice, removed=tuple(removed))
+
+
+def verify_claims(claims: Sequence[Claim], evidence: Sequence[Evidence], question: str = "") -> tuple[list[Claim], list[str]]:
+    """The claims :func:`rag.verify.check_claim` passes against the passages they cite, and a
+    line for each claim removed ("claim (number 70; month 7)")."""
+    kept, removed = [], []
+    for claim in claims:
+        quotes = [evidence[m - 1].quotation.text if evidence[m - 1].quotation is not None else evidence[m - 1].quote.text
+                  for m in claim.markers]
+        verdict = check_claim(claim.text, quotes, question)
+        if verdict.supported:
+            kept.append(claim)
+        else:
+            removed.append(f"{claim.text} ({'; '.join(verdict.problems)})")
+    return kept, removed

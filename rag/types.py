@@ -177,6 +177,7 @@ class Answer:
     related: tuple[Citation, ...] = ()
     language: str = ""  # the reader's language ("en"/"uk"): the answer's, whatever the quotes' language
     tokens: dict[str, int] = field(default_factory=dict)  # LLM tokens {"in": prompt, "out": reply}; empty without one
+    removed: tuple[str, ...] = ()  # generated sentences the claim verifier did not show, each with why (rag.verify)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -194,4 +195,6 @@ class Answer:
             out["related"] = [c.to_dict() for c in self.related]
         if self.tokens:
             out["tokens"] = dict(self.tokens)
+        if self.removed:
+            out["removed"] = list(self.removed)
         return out

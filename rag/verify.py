@@ -1,0 +1,154 @@
+"""THE one check: does a claim say only what its quote says?
+
+Before a generated sentence is shown it is read against the passage(s) it cites, in either
+language: every number (with its scale: "7.08 million" = "7,08 млн"), every month, every
+currency, every name (across scripts, :mod:`rag.names`) and a negation in the claim must be
+in the quote. Embedding similarity (``rag.answer.check_support``) is a separate, weaker
+signal. A claim that fails is not shown; ``Verdict.problems`` says why.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from rag.coverage import gazetteer
+from rag.names import ORDINARY_ENGLISH, TextIndex
+
+_NUMBER = re.compile(r"(?<![\w])(\d{1,3}(?:[ \u00a0,]\d{3})+|\d+)(?:[.,](\d+))?(?!\w)")
+_SCALES = {"тис": 1e3, "thousand": 1e3, "k": 1e3, "млн": 1e6, "мільйон": 1e6, "million": 1e6, "mln": 1e6,
+           "m": 1e6, "млрд": 1e9, "мільярд": 1e9, "billion": 1e9, "bn": 1e9}
+_SCALE_AFTER = re.compile(r"\s*(тис|thousand|k|млн|мільйон\w*|million|mln|m|млрд|мільярд\w*|billion|bn)\b\.?",
+                          re.IGNORECASE)
+# numbers a quote writes as words (a claim's digits may restate them); stems, for inflection
+_WORD_NUMBERS = {"один": 1, "одн": 1, "два": 2, "дві": 2, "двох": 2, "три": 3, "трьох": 3, "чотир": 4, "п’ят": 5,
+                 "шіст": 6, "шест": 6, "сім": 7, "сем": 7, "вісім": 8, "восьм": 8, "дев’ят": 9, "десят": 10,
+                 "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                 "nine": 9, "ten": 10}
+_MONTHS = (("січ", "january"), ("лют", "february"), ("берез", "march"), ("квіт", "april"), ("трав", "may"),
+           ("черв", "june"), ("лип", "july"), ("серп", "august"), ("верес", "september"), ("жовт", "october"),
+           ("листопад", "november"), ("груд", "december"))
+# "May" is a month only next to a date's words ("in May", "May 5", "5 May")
+_MAY = re.compile(r"(?:\b(?:in|of|since|until|by|early|late|mid|last|next|this)\s+May\b|\bMay\s+\d|\d\s+May\b)")
+_CURRENCIES = (("hryvnia", r"грн|гривн|гривен|\buah\b|\bhryvn\w*|₴"),
+               ("dollar", r"долар|\bдол\.|\busd\b|\bdollars?\b|\$"),
+               ("euro", r"євро|\beur\b|\beuros?\b|€"),
+               ("ruble", r"рубл|\bруб\.|\brub\b|\brubles?\b|\broubles?\b"),
+               ("pound", r"фунт|\bpounds? sterling\b|£"), ("zloty", r"злот|\bzloty\b|\bpln\b"))
+_NEGATION = re.compile(r"\b(not|no|never|none|nobody|nothing|neither|nor|n't|без|не|ні|ніколи|жоден|жодн\w*|"
+                       r"немає|нема)\b|n't", re.IGNORECASE)
+_FUSED_NEGATION = re.compile(r"(?<!\w)(не|без)[а-яіїєґ’]{3,}", re.IGNORECASE)  # "невідомо", "безпідставно"
+_LATIN_NAME = re.compile(r"(?<![\w’'])([A-Z][a-z’'-]{2,}(?:[ -][A-Z][a-z’'-]{2,})*)")
+_CYRILLIC = re.compile(r"[А-Яа-яІіЇїЄєҐґ]")
+_ORDINARY = ORDINARY_ENGLISH | {en for _, en in _MONTHS}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """``supported`` when no check failed; ``problems`` names each failed check ("number 70")."""
+
+    supported: bool
+    problems: tuple[str, ...] = ()
+
+
+def numbers(text: str) -> set[float]:
+    """Every number of ``text`` as a value, also multiplied by a scale word after it
+    ("7,08 млн" gives 7.08 and 7080000.0); a thousands separator is read either way.
+
+    >>> sorted(numbers("7,08 млн грн і 1 500 осіб"))
+    [7.08, 1500.0, 7080000.0]
+    """
+    return {v for _, values in number_mentions(text) for v in values}
+
+
+def number_mentions(text: str) -> list[tuple[str, set[float]]]:
+    """Each number written in ``text``, as written, with the values it may stand for."""
+    mentions: list[tuple[str, set[float]]] = []
+    for m in _NUMBER.finditer(text):
+        out: set[float] = set()
+        whole, frac = m.group(1), m.group(2)
+        digits = re.sub(r"[ \u00a0,]", "", whole)
+        candidates = {float(f"{digits}.{frac}") if frac else float(digits)}
+        if frac and len(frac) == 3 and "," in m.group(0) and " " not in whole:
+            candidates.add(float(digits + frac))  # "1,500" in English is fifteen hundred
+        scale = _SCALE_AFTER.match(text, m.end())
+        factor = _SCALES.get(scale.group(1).lower()[:8].rstrip("аиіуоюяхм"), None) if scale else None
+        if scale and factor is None:
+            word = scale.group(1).lower()
+            factor = next((v for k, v in _SCALES.items() if word.startswith(k)), None)
+        for value in list(candidates):
+            out.add(value)
+            if factor:
+                out.add(round(value * factor, 6))
+        mentions.append((m.group(0), out))
+    return mentions
+
+
+def word_numbers(text: str) -> set[float]:
+    """Small numbers a text writes as words ("п’ять", "шести", "five")."""
+    low = text.lower().replace("'", "’").replace("ʼ", "’")
+    return {float(v) for w, v in _WORD_NUMBERS.items() if re.search(rf"(?<!\w){w}", low)}
+
+
+def months(text: str) -> set[int]:
+    """Months named in ``text`` (1..12), English or Ukrainian, any inflection."""
+    low = text.lower()
+    found = set()
+    for i, (uk, en) in enumerate(_MONTHS, 1):
+        if re.search(rf"(?<!\w){uk}", low) or (en != "may" and re.search(rf"\b{en}\b", low)):
+            found.add(i)
+    if _MAY.search(text):
+        found.add(5)
+    return found
+
+
+def currencies(text: str) -> set[str]:
+    low = text.lower()
+    return {name for name, pattern in _CURRENCIES if re.search(pattern, low)}
+
+
+def _names(claim: str) -> list[str]:
+    """Capitalised Latin names of an English claim, its first word and ordinary words aside."""
+    out = []
+    for m in _LATIN_NAME.finditer(claim):
+        words = [w for w in re.split(r"[ -]", m.group(1)) if w.lower().strip("’'s") not in _ORDINARY]
+        if m.start() == 0 or claim[: m.start()].rstrip().endswith((".", "!", "?", ":")):
+            words = words[1:] if words and words[0] == m.group(1).split()[0] else words
+        out += [w.removesuffix("’s").removesuffix("'s") for w in words]
+    return out
+
+
+def check_claim(claim: str, quotes: Sequence[str], question: str = "") -> Verdict:
+    """Read ``claim`` against the passages it cites.
+
+    >>> check_claim("The survey cost 7.08 million hryvnias.", ["Угоду уклали за 7,08 млн грн."]).supported
+    True
+    >>> check_claim("The survey cost 7.8 million rubles.", ["Угоду уклали за 7,08 млн грн."]).problems
+    ('number 7.8', 'currency ruble')
+    >>> check_claim("They met in July.", ["Зустріч відбулася 5 серпня."]).problems
+    ('month 7',)
+    """
+    text = " ".join(quotes)
+    problems: list[str] = []
+    have = numbers(text) | word_numbers(text)
+    for written, values in number_mentions(claim):
+        if not any(abs(value - v) < 1e-6 * max(1.0, abs(v)) for value in values for v in have):
+            problems.append(f"number {written}")
+    problems += [f"month {m}" for m in sorted(months(claim) - months(text))]
+    problems += [f"currency {c}" for c in sorted(currencies(claim) - currencies(text))]
+    if not _CYRILLIC.search(claim):
+        index = TextIndex.of([text])
+        table = gazetteer()
+        asked = question.lower()
+        for name in _names(claim):
+            if name.lower() in asked:
+                continue  # the reader's own spelling of a name the question asks about
+            stems = table.get(name.lower())
+            if stems and any(s in text.lower() for s in stems):
+                continue
+            if not index.has(name):
+                problems.append(f"name {name}")
+    if _NEGATION.search(claim) and not _NEGATION.search(text) and not _FUSED_NEGATION.search(text):
+        problems.append("negation")
+    return Verdict(not problems, tuple(dict.fromkeys(problems)))
