@@ -1,5 +1,5 @@
 # The two commands of the README: `make run` and `make test`.
-.PHONY: run test setup models ingest serve eval bench clean
+.PHONY: run test setup models ingest serve eval eval-archive bench clean
 
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
@@ -23,10 +23,13 @@ serve:
 test:
 	@WITH_BROWSER=1 bash scripts/setup.sh
 	@.venv/bin/python -m pytest -q -ra
-	@.venv/bin/rag eval --llm $${RAG_EVAL_LLM:-6} --baseline-llm $${RAG_EVAL_BASELINE_LLM:-2} --squad --squad-sample 200
+	@.venv/bin/rag eval --llm $${RAG_EVAL_LLM:-6} --baseline-llm $${RAG_EVAL_BASELINE_LLM:-2} --squad --squad-sample 200 --archive --archive-llm $${RAG_EVAL_ARCHIVE_LLM:-3}
 
 eval: setup
 	@.venv/bin/rag eval --llm $${RAG_EVAL_LLM:-6} --baseline-llm $${RAG_EVAL_BASELINE_LLM:-2} --squad --squad-sample 200
+
+eval-archive: setup  # the archive questions on the whole archive (878 uk-news articles + seeds, ~16k chunks; ~40 min to ingest once)
+	@.venv/bin/python -m evals.archive.run --whole --llm $${RAG_EVAL_ARCHIVE_LLM:-0}
 
 bench: setup
 	@.venv/bin/python -m bench.ingest

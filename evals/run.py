@@ -180,6 +180,10 @@ def write_report(out: Path, report: dict[str, Any]) -> None:
                   f"{sq['questions']} questions over {sq['paragraphs']} paragraphs, with {sq['distractors']} uk-news "
                   "distractor articles in the same collection; extractive answers.", "", "| metric | value |", "|---|---|"]
         lines += [f"| {k} | {_fmt(v)} |" for k, v in sq.items() if k not in {"questions", "paragraphs", "distractors"}]
+    if report.get("archive"):
+        from evals.archive.run import report_lines
+
+        lines += [""] + report_lines(report["archive"])
     if report.get("failures"):
         lines += ["", "## Thresholds missed (the gate fails)", ""] + [f"- {f}" for f in report["failures"]]
     if report.get("targets_missed"):
@@ -235,6 +239,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--squad", action="store_true", help="also run the external squad-uk-mini check")
     parser.add_argument("--distractors", type=int, default=100, help="uk-news articles mixed into the squad collection")
     parser.add_argument("--squad-sample", type=int, default=None, help="an evenly spaced sample of the squad questions")
+    parser.add_argument("--archive", action="store_true",
+                        help="also the archive set (evals/archive): its articles + fixed distractors, extractive")
+    parser.add_argument("--archive-whole", action="store_true", help="the archive set on the whole uk-news archive")
+    parser.add_argument("--archive-llm", type=int, default=0, help="archive questions also answered with the LLM")
     parser.add_argument("--out", type=Path, default=EVALS / "report")
     parser.add_argument("--no-gate", action="store_true", help="report only; do not fail on thresholds")
     args = parser.parse_args(list(argv or []))
@@ -279,17 +287,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         from evals.squad import run as run_squad
 
         squad = run_squad(service, args.distractors, _progress, args.squad_sample)
+    archive = None
+    if args.archive or args.archive_whole:
+        from evals.archive import run as archive_run
+
+        archive = archive_run.run(service, args.archive_whole, args.archive_llm, progress=_progress)
     config = tomllib.loads((EVALS / "thresholds.toml").read_text(encoding="utf-8"))
     # llm_* thresholds apply when LLM answers were measured (rag eval --llm N)
     thresholds = {k: v for k, v in config["seeds"].items() if llm_rows or not k.startswith("llm_")}
     failures = check_thresholds(summary, thresholds)
     if squad is not None:
         failures += [f"squad {f}" for f in check_thresholds(squad, config.get("squad", {}))]
+    if archive is not None and not args.archive_whole:
+        failures += archive_run.gate(archive)
     targets_missed = check_thresholds(summary, config.get("targets", {}))
     report = {"summary": summary, "baseline": base_summary, "squad": squad, "by_lang": breakdown(rows, "lang"),
               "by_type": breakdown(rows, "type"), "llm_questions": len(llm_rows), "rows": rows + llm_rows,
               "baseline_rows": base_rows, "failures": failures, "thresholds": thresholds,
-              "targets_missed": targets_missed}
+              "targets_missed": targets_missed, "archive": archive}
     write_report(args.out, report)
     print((args.out / "report.md").read_text(encoding="utf-8"))
     service.close()
