@@ -112,10 +112,10 @@ def _names(claim: str) -> list[str]:
     """Capitalised Latin names of an English claim, its first word and ordinary words aside."""
     out = []
     for m in _LATIN_NAME.finditer(claim):
-        words = [w for w in re.split(r"[ -]", m.group(1)) if w.lower().strip("’'s") not in _ORDINARY]
+        words = [w.removesuffix("’s").removesuffix("'s") for w in re.split(r"[ -]", m.group(1))]
         if m.start() == 0 or claim[: m.start()].rstrip().endswith((".", "!", "?", ":")):
-            words = words[1:] if words and words[0] == m.group(1).split()[0] else words
-        out += [w.removesuffix("’s").removesuffix("'s") for w in words]
+            words = words[1:]  # a sentence's first word is capitalised whatever it is
+        out += [w for w in words if w.lower() not in _ORDINARY]
     return out
 
 
