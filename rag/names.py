@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Sequence
+from typing import Iterable
 
 from rapidfuzz import fuzz, process
 from translitua import translit
@@ -156,8 +156,3 @@ def mention_score(name: str, index: TextIndex) -> float:
     if not words:
         return 0.0
     return sum(index.has(w) for w in words) / len(words)
-
-
-def best_mention(names: Sequence[str], index: TextIndex) -> list[float]:
-    """``mention_score`` of each name."""
-    return [mention_score(n, index) for n in names]

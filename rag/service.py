@@ -295,9 +295,8 @@ class RagService:
                 missing = list(missing) + lacking
             else:
                 candidates = previous
-        named = names_in(question, bodies.values()) if weight and any(e.initial for e in entities) else []
-        if any(e.initial for e in named):
-            focus = without_entities(asked.asked, named)
+        if weight and any(e.initial for e in named_now):
+            focus = without_entities(asked.asked, named_now)
         use_focus = bool(weight) and bool(focus.strip(" ?")) and focus != asked.asked
         ranking = self.embedder.embed_questions([asked.asked, focus] if use_focus else [asked.asked])
         assert self._vectors is not None

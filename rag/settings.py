@@ -67,7 +67,6 @@ class Settings:
     # Off: on the seeds it lowered chunk MRR 0.909 -> 0.798 (hit@3 unchanged)
     sparse_names: bool = False
     evidence_k: int = 6
-    min_evidence_score: float = 0.30
     # evidence sentences: bonus of the retrieval rank of the chunk holding a sentence, this
     # over (rank + 1): the fused dense+sparse view of the passage breaks near-ties (fifth
     # session: 0.05 and 0 cost the seeds a question, squad +0.002 and +0.007; kept at 0.1)
