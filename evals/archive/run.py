@@ -18,6 +18,7 @@ from typing import Any, Callable, Sequence
 
 from evals import metrics as M
 from evals.run import EVALS, check_thresholds, evaluate_item, summarise
+from rag.errors import InputError
 from rag.service import RagService
 from rag.settings import PROJECT_ROOT, Settings
 
@@ -39,6 +40,8 @@ def corpus_files(settings: Settings, whole: bool, questions: Sequence[dict[str, 
     (evals/archive/articles.tsv) and a fixed sample of other uk-news articles (the same every run)."""
     corpus = settings.shared_dir / "corpora" / "uk-news"
     every = sorted(p for folder in ("bruk-press", "nashigroshi") for p in (corpus / folder).glob("*.txt"))
+    if not every:  # else the prune after ingesting would empty the collection
+        raise InputError(f"no uk-news articles under {corpus}: set RAG_SHARED_DIR to the folder holding corpora/")
     if whole:
         return every + sorted((PROJECT_ROOT / "seeds").glob("*.txt"))
     wanted = {line.split("\t")[1] for line in (ARCHIVE / "articles.tsv").read_text(encoding="utf-8").splitlines()[1:]
