@@ -23,26 +23,32 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Mapping, Sequence
+from typing import Collection, Mapping, Sequence
+
+from translitua import translit
 
 from rag.coverage import Entity, gazetteer, is_mentioned
 from rag.evidence import term_overlap
 from rag.names import ORDINARY_ENGLISH, TextIndex, mention_score, name_words
+from rag.tokens import is_common_english
 from rag.types import Evidence
 
 # ---- the answer type a question asks for ---------------------------------------------------
 _MONEY_Q = re.compile(
     r"\b(how much (?:money|did|does|do|was|were|is|are|will|would|has|had|it)|cost|price|paid|pay|spen[dt]|"
     r"worth|sum|budget|salary|salaries|profit|revenue|income|fine|amount of money|funding|funds?|"
-    r"вартіст|кошту|коштув|сум[аиуі]|заплат|сплат|витрат|бюджет|зарплат|прибут|дохід|доход|штраф|ціна|ціну|"
+    r"вартіст|кошту|коштув|сум[аиуі]|плат[аиуі]|заплат|сплат|витрат|бюджет|зарплат|заробітн|прибут|дохід|доход|штраф|"
+    r"ціна|ціну|rent|"
     r"скільки (?:грошей|коштів|гривень|доларів))", re.IGNORECASE)
 _PERCENT_Q = re.compile(r"\b(percent|percentage|share|відсот|частк)", re.IGNORECASE)
 _COUNT_Q = re.compile(r"\b(how many|скільки|яка кількість|what number of|кількість)", re.IGNORECASE)
-_AMOUNT_Q = re.compile(r"\b(how much|how long|how far|how big|how large|how old|what size|якого розміру|"
-                       r"який розмір|яка площа|який обсяг|яка довжина|на скільки)", re.IGNORECASE)
+_AMOUNT_Q = re.compile(r"\b(how much|how long|how far|how big|how large|how old|what size|what area|якого розміру|"
+                       r"який розмір|яка площа|якої площі|яку площу|який обсяг|якого обсягу|яка довжина|якої довжини|"
+                       r"на скільки)", re.IGNORECASE)
 _WHEN_Q = re.compile(r"^\s*(?:\S+\s+){0,3}?(when|what year|in which year|what date|on what day|коли|якого року|"
                      r"в якому році|у якому році|якого числа|якої дати)\b", re.IGNORECASE)
-_WHO_Q = re.compile(r"^\s*(?:\S+\s+){0,2}?(who|whom|хто|кого|кому|ким)\b", re.IGNORECASE)
+_WHO_Q = re.compile(r"^\s*(?:\S+\s+){0,2}?(who|whom|хто|кого|кому|ким|як звати|як звали|what is the name|"
+                    r"what was the name|яке ім’я|яке прізвище)\b", re.IGNORECASE)
 
 _MONTHS = ("січ", "лют", "берез", "квіт", "трав", "черв", "лип", "серп", "верес", "жовт", "листопад", "груд",
            "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -132,30 +138,54 @@ _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th|-?[а-яіїєґ’']{1,8})?$", re.
 
 def entity_score(entity: Entity, body: str, index: TextIndex) -> float | None:
     """How far ``body`` mentions the entity, 0..1: countries and demonyms through the
-    gazetteer, abbreviations through the glossary, numbers and codes by their digits, names
-    across scripts by :func:`rag.names.mention_score`. None for a name made only of ordinary
-    English words ("State Migration Service"): it says nothing either way."""
+    gazetteer, abbreviations through the glossary, numbers and codes by their digits and
+    letters in either script ("M-12" = "М-12"), names across scripts by
+    :func:`rag.names.mention_score`, a hyphenated name whole first ("Wi-Fi"). An ordinary English
+    word of a body's name ("Employment Service") counts where the text has it and is left out
+    where it does not; None when nothing is left: it says nothing either way."""
     if entity.kind == "code":
         number = _ORDINAL.match(entity.text)
         if number:  # "93rd", "57-му", "1920": the number itself
             return float(number.group(1) in re.findall(r"\d+", body))
-        return float(is_mentioned(entity, [body]))
+        return float(is_mentioned(entity, [body]) or _latin_code(entity.text) in _latin_codes(body))
     if entity.kind == "acronym" and is_mentioned(entity, [body]):
         return 1.0
-    words = [w for part in name_words(entity.text) for w in part.split("-") if len(w) >= 2]
-    words = [w for w in words if w.lower() not in ORDINARY_ENGLISH]
-    if not words:
-        return None
     table = gazetteer()
     lowered = body.lower()
     scores = []
-    for word in words:
-        stems = table.get(word.lower())
-        if stems:
-            scores.append(float(any(s in lowered for s in stems)))
-        else:
-            scores.append(mention_score(word, index))
-    return sum(scores) / len(scores)
+    for part in name_words(entity.text):
+        if "-" in part and table.get(part.lower()) is None and index.has(part):
+            scores.append(1.0)  # the hyphenated name as one word
+            continue
+        for word in (w for w in part.split("-") if len(w) >= 2):
+            stems = table.get(word.lower())
+            if stems:
+                scores.append(float(any(s in lowered for s in stems)))
+            elif word.lower() in ORDINARY_ENGLISH or is_common_english(word):
+                if index.has(word):
+                    scores.append(1.0)
+            else:
+                scores.append(mention_score(word, index))
+    return sum(scores) / len(scores) if scores else None
+
+
+def _gazetteer_absent(entity: Entity, bodies: Sequence[str]) -> bool:
+    """True when every word of the entity is a gazetteer country or people and no body mentions it."""
+    table = gazetteer()
+    words = [w.lower() for part in name_words(entity.text) for w in part.split("-") if w]
+    if not words or any(w not in table for w in words):
+        return False
+    lowered = " ".join(bodies).lower()
+    return not any(stem in lowered for w in words for stem in table[w])
+
+
+def _latin_code(code: str) -> str:
+    """A code's letters and digits in Latin letters, lower-cased ("М-12" -> "m12")."""
+    return re.sub(r"[^0-9a-z]", "", translit(code).lower())
+
+
+def _latin_codes(body: str) -> set[str]:
+    return {_latin_code(w) for w in re.findall(r"\w+(?:-\w+)*", body) if any(ch.isdigit() for ch in w)}
 
 
 def coverage(entities: Sequence[Entity], body: str, index: TextIndex) -> float:
@@ -166,7 +196,8 @@ def coverage(entities: Sequence[Entity], body: str, index: TextIndex) -> float:
 
 # ---- the decision ---------------------------------------------------------------------------
 FEATURES = ("score1", "rank1", "gap", "lexical1", "has_names", "names_min", "names_mean", "names_sentence",
-            "type_needed", "type_top1", "type_top3", "sources3", "asked1", "focus1", "focus_max3", "focus_gap")
+            "type_needed", "type_top1", "type_top3", "sources3", "asked1", "focus1", "focus_max3", "focus_gap",
+            "place_absent")
 
 
 @dataclass(frozen=True)
@@ -182,16 +213,20 @@ class Decision:
 
 
 def signals(question: str, evidence: Sequence[Evidence], entities: Sequence[Entity],
-            bodies: Mapping[str, str], indexes: Mapping[str, TextIndex]) -> tuple[dict[str, float], list[str]]:
-    """The features of (question, evidence) and the names the best article does not mention."""
+            bodies: Mapping[str, str], indexes: Mapping[str, TextIndex],
+            chosen: Collection[str] = ()) -> tuple[dict[str, float], list[str]]:
+    """The features of (question, evidence) and the names that none of the ``chosen``
+    articles (those the evidence was taken from; the best sentence's alone by default)
+    mentions. A multi-article question's names are read across its articles."""
     if not evidence:
         return {f: 0.0 for f in FEATURES}, [e.text for e in entities]
     top = evidence[0]
     rank = [float(e.meta.get("rank_score", e.score)) for e in evidence]
-    source = top.quote.source
-    body = bodies.get(source, top.quote.text)
-    index = indexes.get(source) or TextIndex.of([body])
-    scored = [(e, s) for e in entities for s in [entity_score(e, body, index)] if s is not None]
+    sources = [s for s in dict.fromkeys([top.quote.source, *chosen]) if s in bodies] or [top.quote.source]
+    per_article = [[entity_score(e, bodies.get(s, top.quote.text), indexes.get(s) or TextIndex.of([bodies.get(s, "")]))
+                    for s in sources] for e in entities]
+    scored = [(e, max(x for x in xs if x is not None)) for e, xs in zip(entities, per_article)
+              if any(x is not None for x in xs)]
     entities = [e for e, _ in scored]
     scores = [s for _, s in scored]
     top3 = evidence[:3]
@@ -218,6 +253,9 @@ def signals(question: str, evidence: Sequence[Evidence], entities: Sequence[Enti
         "focus1": float(top.meta.get("focus_cos", top.score)),
         "focus_max3": max(float(e.meta.get("focus_cos", e.score)) for e in top3),
         "focus_gap": float(top.meta.get("focus_cos", top.score)) - float(top.meta.get("asked_cos", top.score)),
+        # a country or people the question names that no chosen article mentions: read through the
+        # gazetteer's stems, a match far surer than a transliterated name's
+        "place_absent": float(any(_gazetteer_absent(e, [bodies.get(s, "") for s in sources]) for e in entities)),
     }
     missing = [e.text for e, s in zip(entities, scores) if s == 0.0]
     return values, missing

@@ -27,3 +27,18 @@ def token_counter() -> Callable[[str], int]:
 
     encoding = tiktoken.get_encoding("cl100k_base")
     return lambda text: len(encoding.encode(text, disallowed_special=()))
+
+
+@lru_cache(maxsize=50_000)
+def is_common_english(word: str) -> bool:
+    """True when the lower-cased word is a single cl100k_base token: an ordinary English word
+    ("service", "court", "freedom"), not a transliterated name ("Yermakov", "Umerov"), which
+    the encoding splits. Used to tell the generic words inside a body's English name.
+
+    >>> [is_common_english(w) for w in ("Service", "Prevention", "Yermakov", "Austin", "Wi")]
+    [True, True, False, False, False]
+    """
+    token_counter()  # loads the encoding offline
+    import tiktoken
+
+    return len(word) >= 3 and word.isalpha() and len(tiktoken.get_encoding("cl100k_base").encode(" " + word.lower())) == 1

@@ -35,9 +35,6 @@ def test_ask_json_one_question(env):
         assert (ROOT / "seeds" / c["source"]).read_text(encoding="utf-8")[c["start"] : c["end"]] == c["quote"]
 
 
-@pytest.mark.xfail(strict=True, reason="seventh session: the answerability model answers the French-minister "
-                   "question and refuses 'Хто такий Скотт Брей?' (docs/NOTES.md); the JSON-lines reading itself "
-                   "is also covered by the batch tests")
 def test_ask_json_reads_questions_from_stdin(env):
     questions = "What did Umerov discuss with the French defence minister?\n\nХто такий Скотт Брей?\n"
     out = subprocess.run(RAG + ["ask", "--json", "--no-llm", "-"], env=env, input=questions,

@@ -32,8 +32,6 @@ def test_local_llm_answers_with_valid_markers_and_exact_quotes(llm_service):
     assert answer.to_dict()["tokens"] == answer.tokens
 
 
-@pytest.mark.xfail(strict=True, reason="seventh session: the answerability model refuses 'Хто такий Скотт Брей?' "
-                   "(seeds false abstention 0.109, docs/NOTES.md), so no tokens are generated")
 def test_local_llm_streams_tokens(llm_service):
     from rag.service import Done, Token
 

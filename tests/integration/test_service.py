@@ -50,9 +50,7 @@ def test_ukrainian_question_works_the_same(service):
 
 
 @pytest.mark.parametrize("question", [
-    pytest.param("What did Umerov discuss with the French defence minister?", marks=pytest.mark.xfail(
-        strict=True, reason="seventh session: an absent name is one signal of the answerability model, no longer a "
-        "veto (the veto refused 42% of the archive's answerable dev questions); docs/NOTES.md")),
+    "What did Umerov discuss with the French defence minister?",
     "When will Ukraine receive F-16 fighter jets?",
     "Що сказав Кулеба про обстріли морпортів?",  # only in a 'latest news' list
     "What is the population of Kyiv?",
@@ -238,8 +236,6 @@ def test_a_follow_up_that_names_nobody_new_stays_with_the_previous_answers_artic
     assert not other.abstained and other.citations[0].source.startswith("004")
 
 
-@pytest.mark.xfail(strict=True, reason="seventh session: fails since the answerability decision moved to "
-                   "rag/answerability.py; not yet diagnosed (docs/NOTES.md)")
 def test_a_follow_up_on_a_topic_the_previous_article_lacks_says_so(service):
     from rag.followup import contextualise
 
