@@ -188,10 +188,10 @@ def _latin_codes(body: str) -> set[str]:
     return {_latin_code(w) for w in re.findall(r"\w+(?:-\w+)*", body) if any(ch.isdigit() for ch in w)}
 
 
-def coverage(entities: Sequence[Entity], body: str, index: TextIndex) -> float:
-    """Mean :func:`entity_score` of the entities that say something (1.0 when none does)."""
-    scores = [s for s in (entity_score(e, body, index) for e in entities) if s is not None]
-    return sum(scores) / len(scores) if scores else 1.0
+def coverage(scores: Sequence[float | None]) -> float:
+    """Mean of an article's :func:`entity_score` s that say something (1.0 when none does)."""
+    known = [s for s in scores if s is not None]
+    return sum(known) / len(known) if known else 1.0
 
 
 # ---- the decision ---------------------------------------------------------------------------
@@ -213,19 +213,19 @@ class Decision:
 
 
 def signals(question: str, evidence: Sequence[Evidence], entities: Sequence[Entity],
-            bodies: Mapping[str, str], indexes: Mapping[str, TextIndex],
+            bodies: Mapping[str, str], scores: Mapping[str, Sequence[float | None]],
             chosen: Collection[str] = ()) -> tuple[dict[str, float], list[str]]:
     """The features of (question, evidence) and the names that none of the ``chosen``
     articles (those the evidence was taken from; the best sentence's alone by default)
-    mentions. A multi-article question's names are read across its articles."""
+    mentions. ``scores`` holds each article's :func:`entity_score` of each entity, in order.
+    A multi-article question's names are read across its articles."""
     if not evidence:
         return {f: 0.0 for f in FEATURES}, [e.text for e in entities]
     top = evidence[0]
     rank = [float(e.meta.get("rank_score", e.score)) for e in evidence]
-    sources = [s for s in dict.fromkeys([top.quote.source, *chosen]) if s in bodies] or [top.quote.source]
-    per_article = [[entity_score(e, bodies.get(s, top.quote.text), indexes.get(s) or TextIndex.of([bodies.get(s, "")]))
-                    for s in sources] for e in entities]
-    scored = [(e, max(x for x in xs if x is not None)) for e, xs in zip(entities, per_article)
+    sources = [s for s in dict.fromkeys([top.quote.source, *chosen]) if s in scores]
+    per_entity = [[scores[s][i] for s in sources] for i in range(len(entities))]
+    scored = [(e, max(x for x in xs if x is not None)) for e, xs in zip(entities, per_entity)
               if any(x is not None for x in xs)]
     entities = [e for e, _ in scored]
     scores = [s for _, s in scored]

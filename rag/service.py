@@ -278,8 +278,8 @@ class RagService:
         bodies = store.bodies(h.source for h in hits)
         indexes = {source: self._name_index(body) for source, body in bodies.items()}
         named_now = names_in(question, bodies.values())
-        coverage = {s: answerability.coverage(named_now, b, indexes[s]) for s, b in bodies.items()}
-        supported = {s for s, c in coverage.items() if c > 0}
+        scores = {s: [answerability.entity_score(e, b, indexes[s]) for e in named_now] for s, b in bodies.items()}
+        supported = {s for s, xs in scores.items() if answerability.coverage(xs) > 0}
         missing: list[str] = []
         candidates = [h for h in hits if h.source in supported] or hits  # else: related passages only
         stayed: tuple[str, ...] = ()
@@ -306,7 +306,7 @@ class RagService:
                                    focus_vector=ranking[1] if use_focus else None, focus_weight=weight,
                                    asked_vector=ranking[0])
         evidence = self._with_quotations(store, evidence)
-        values, absent = answerability.signals(asked.asked, evidence, named_now, bodies, indexes,
+        values, absent = answerability.signals(asked.asked, evidence, named_now, bodies, scores,
                                                {h.source for h in candidates})
         decision = answerability.decide(asked.asked, values, absent)
         if missing:  # a follow-up's topic the articles of the previous answer lack
