@@ -17,7 +17,7 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from rag.settings import Settings
 from rag.verify import check_claim
@@ -84,6 +84,25 @@ def run(shared: Path, part: str = "all") -> dict[str, Any]:
         group = [flag for k, _, flag in flagged if k == kind]
         out[f"caught_{kind}"] = sum(group) / len(group) if group else None
         out[f"n_{kind}"] = len(group)
+    return out
+
+
+_MECHANICAL = ("number", "month", "currency")
+
+
+def shown_claim_violations(answers: Sequence[dict[str, Any]]) -> list[str]:
+    """Shown LLM sentences with a number, month or currency their cited quotes lack (the verifier
+    must have removed them all): one line each. ``answers`` are ``Answer.to_dict()`` values."""
+    from evals.claims import shown_claims
+
+    out = []
+    for answer in answers:
+        if answer.get("mode") != "llm":
+            continue
+        for claim in shown_claims(answer):
+            problems = [p for p in check_claim(claim["claim"], claim["quotes"]).problems if p.startswith(_MECHANICAL)]
+            if problems:
+                out.append(f"{claim['claim']} ({'; '.join(problems)})")
     return out
 
 

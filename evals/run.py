@@ -45,7 +45,7 @@ def evaluate_item(service: RagService, item: dict[str, Any], use_llm: bool, text
     hit_spans = [(h.source, h.start, h.end) for h in found.hits]
     evidence_spans = [(e.quote.source, e.quote.start, e.quote.end) for e in found.evidence]
     t0 = time.perf_counter()
-    answer = service.answer(found, use_llm=use_llm).to_dict()
+    answer = service.answer(found, use_llm=use_llm, glosses=False).to_dict()
     total_ms = found.retrieve_ms + (time.perf_counter() - t0) * 1000
     return score(item, hit_spans, evidence_spans, answer, texts, use_llm, found.retrieve_ms, total_ms)
 
@@ -184,6 +184,18 @@ def write_report(out: Path, report: dict[str, Any]) -> None:
         from evals.archive.run import report_lines
 
         lines += [""] + report_lines(report["archive"])
+    if report.get("verifier"):
+        v = report["verifier"]
+        lines += ["", "## Claim verifier (NTREX synthetic pairs, test part)", "",
+                  f"{v['pairs']} pairs: flags an unsupported sentence with precision {_fmt(v['precision'])}, recall "
+                  f"{_fmt(v['recall'])}; caught: changed number {_fmt(v['caught_number'])}, month "
+                  f"{_fmt(v['caught_month'])}, name {_fmt(v['caught_name'])}, negation {_fmt(v['caught_negation'])}, "
+                  f"another sentence {_fmt(v['caught_neighbour'])}; correct translations flagged "
+                  f"{_fmt(v['supported_flagged'])}."]
+    if report.get("faithfulness"):
+        f = report["faithfulness"]
+        lines += ["", f"Shown LLM sentences with a number, month or currency their quote lacks: {len(f['violations'])} "
+                  f"(in {f['llm_answers']} LLM answers)."]
     if report.get("failures"):
         lines += ["", "## Thresholds missed (the gate fails)", ""] + [f"- {f}" for f in report["failures"]]
     if report.get("targets_missed"):
@@ -292,6 +304,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from evals.archive import run as archive_run
 
         archive = archive_run.run(service, args.archive_whole, args.archive_llm, progress=_progress)
+    from evals import faithfulness
+
+    synthetic = faithfulness.run(settings.shared_dir, "test") if (settings.shared_dir / "qa" / "ntrex-en-uk").is_dir() else None
+    llm_answers = [r for r in rows + llm_rows + ((archive or {}).get("llm_rows") or []) if r.get("llm")]
+    violations = faithfulness.shown_claim_violations(
+        [{"mode": r["mode"], "answer": r["answer"], "citations": r["citations"]} for r in llm_answers])
     config = tomllib.loads((EVALS / "thresholds.toml").read_text(encoding="utf-8"))
     # llm_* thresholds apply when LLM answers were measured (rag eval --llm N)
     thresholds = {k: v for k, v in config["seeds"].items() if llm_rows or not k.startswith("llm_")}
@@ -300,11 +318,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         failures += [f"squad {f}" for f in check_thresholds(squad, config.get("squad", {}))]
     if archive is not None and not args.archive_whole:
         failures += archive_run.gate(archive)
+    if synthetic is not None:
+        failures += [f"verifier (NTREX test part) {f}" for f in check_thresholds(synthetic, config.get("verifier", {}))]
+    failures += [f"shown LLM sentence with a number, month or currency its quote lacks: {v}" for v in violations]
     targets_missed = check_thresholds(summary, config.get("targets", {}))
     report = {"summary": summary, "baseline": base_summary, "squad": squad, "by_lang": breakdown(rows, "lang"),
               "by_type": breakdown(rows, "type"), "llm_questions": len(llm_rows), "rows": rows + llm_rows,
               "baseline_rows": base_rows, "failures": failures, "thresholds": thresholds,
-              "targets_missed": targets_missed, "archive": archive}
+              "targets_missed": targets_missed, "archive": archive, "verifier": synthetic,
+              "faithfulness": {"llm_answers": len(llm_answers), "violations": violations}}
     write_report(args.out, report)
     print((args.out / "report.md").read_text(encoding="utf-8"))
     service.close()

@@ -57,7 +57,7 @@ def run(service: RagService, distractors: int, progress: Callable[[int, int, str
     rows = []
     for i, q in enumerate(questions, 1):
         found = service.retrieve(q["question"], COLLECTION)
-        answer = service.answer(found, use_llm=False).to_dict()
+        answer = service.answer(found, use_llm=False, glosses=False).to_dict()
         gold = (q["source"], q["start"], q["end"])
 
         def contains(spans):

@@ -88,11 +88,11 @@ def groups(rows: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def run(service: RagService, whole: bool = False, llm: int = 0, splits: Sequence[str] = ("dev", "test"),
-        progress: Callable[[int, int, str], None] | None = None, distractors: int = CI_DISTRACTORS) -> dict[str, Any]:
-    """Ingest the collection (idempotent), ask every question of ``splits``; ``llm`` of them
-    (a fixed, evenly spaced subset) are also answered with the LLM."""
-    questions = [q for q in load_questions() if q["split"] in splits]
+def ensure_collection(service: RagService, whole: bool, questions: Sequence[dict[str, Any]],
+                      progress: Callable[[int, int, str], None] | None = None,
+                      distractors: int = CI_DISTRACTORS) -> tuple[str, list[Path]]:
+    """Ingest the archive eval's collection (idempotent: unchanged articles are skipped) and prune
+    what it should not hold; its name and files."""
     collection = WHOLE_COLLECTION if whole else CI_COLLECTION
     files = corpus_files(service.settings, whole, questions, distractors)
     total = len(files)
@@ -104,7 +104,16 @@ def run(service: RagService, whole: bool = False, llm: int = 0, splits: Sequence
             progress(done[0], total, f"archive: ingesting into {collection}")
 
     service.ingest(files, collection, on_result=counted)
-    service.prune([service_name for service_name in (p.name for p in files)], collection)
+    service.prune([p.name for p in files], collection)
+    return collection, files
+
+
+def run(service: RagService, whole: bool = False, llm: int = 0, splits: Sequence[str] = ("dev", "test"),
+        progress: Callable[[int, int, str], None] | None = None, distractors: int = CI_DISTRACTORS) -> dict[str, Any]:
+    """Ingest the collection (idempotent), ask every question of ``splits``; ``llm`` of them
+    (a fixed, evenly spaced subset) are also answered with the LLM."""
+    questions = [q for q in load_questions() if q["split"] in splits]
+    collection, files = ensure_collection(service, whole, questions, progress, distractors)
     texts = {r.source: service.article_text(r.source, collection) or "" for r in service.articles(collection)}
     rows = []
     for i, item in enumerate(questions, 1):

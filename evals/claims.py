@@ -1,0 +1,90 @@
+"""Sample the claims the product shows in LLM mode, for labelling by hand.
+
+Each archive question of a split is answered with the LLM through the public API; every shown
+sentence is written with the quote(s) it cites, and every sentence the verifier removed with the
+quotes of the passages it cited. The output (JSONL) is what helpers label, reading the Ukrainian:
+supported / partly / unsupported and the error kind (evals/labels/README.md).
+
+    python -m evals.claims --split dev --limit 80 --out evals/labels/claims-dev.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from pathlib import Path
+from typing import Any, Sequence
+
+from evals.archive import run as archive
+from evals.run import _progress, standalone
+from rag.service import RagService
+from rag.settings import Settings
+
+_SENTENCE = re.compile(r"(.+?)\s*((?:\[\d+\])+)\s*([.!?…]?)(?=\s|$)", re.S)
+
+
+def shown_claims(answer: dict[str, Any]) -> list[dict[str, Any]]:
+    """The sentences of an LLM answer with the quotes their markers cite."""
+    quotes = {c["n"]: c for c in answer["citations"]}
+    out = []
+    for m in _SENTENCE.finditer(answer["answer"]):
+        markers = [int(n) for n in re.findall(r"\d+", m.group(2))]
+        cited = [quotes[n] for n in markers if n in quotes]
+        out.append({"claim": (m.group(1) + m.group(3)).strip(), "quotes": [c["quote"] for c in cited],
+                    "sources": [c["source"] for c in cited]})
+    return out
+
+
+def sample(service: RagService, split: str, limit: int, answerable_only: bool = False,
+           exclude: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
+    every = archive.load_questions()
+    collection, _files = archive.ensure_collection(service, False, every, _progress)
+    questions = [q for q in every if q["split"] == split and (q["answerable"] or not answerable_only)
+                 and q["id"] not in exclude]
+    step = max(1, len(questions) // max(1, limit))
+    chosen = questions[::step][:limit]
+    rows = []
+    for i, item in enumerate(chosen, 1):
+        question = standalone(item, service, collection)
+        found = service.retrieve(question, collection)
+        t0 = time.perf_counter()
+        answer = service.answer(found, use_llm=True).to_dict()
+        base = {"qid": item["id"], "question": item["question"], "lang": item["lang"], "answerable": item["answerable"],
+                "mode": answer["mode"], "notice": answer.get("notice", ""), "seconds": round(time.perf_counter() - t0, 1)}
+        if answer["mode"] == "llm":
+            rows += [dict(base, shown=True, **c) for c in shown_claims(answer)]
+        evidence = {e.quote.text for e in found.evidence}
+        for line in answer.get("removed") or []:
+            rows.append(dict(base, shown=False, claim=line, quotes=sorted(evidence)[:3], sources=[]))
+        if answer["mode"] != "llm":
+            rows.append(dict(base, shown=None, claim=answer["answer"], quotes=[], sources=[]))
+        _progress(i, len(chosen), f"claims: {split}")
+    return rows
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m evals.claims")
+    parser.add_argument("--split", choices=("dev", "test"), default="dev")
+    parser.add_argument("--limit", type=int, default=80)
+    parser.add_argument("--answerable-only", action="store_true")
+    parser.add_argument("--exclude", type=Path, help="a claims file whose questions are skipped (a second batch)")
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    service = RagService(Settings.from_env())
+    done = frozenset(json.loads(line)["qid"] for line in args.exclude.read_text(encoding="utf-8").splitlines()
+                     if line.strip()) if args.exclude else frozenset()
+    rows = sample(service, args.split, args.limit, answerable_only=args.answerable_only, exclude=done)
+    service.close()
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    shown = [r for r in rows if r["shown"]]
+    print(f"{len(shown)} shown claims, {sum(r['shown'] is False for r in rows)} removed, "
+          f"{sum(r['shown'] is None for r in rows)} answers not in LLM mode -> {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
