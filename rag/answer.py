@@ -182,6 +182,21 @@ def extractive(question: str, evidence: Sequence[Evidence], timings: dict[str, f
                   timings=timings, mode="extractive", notice=notice)
 
 
+def with_glosses(text: str, citations: Sequence[Citation]) -> str:
+    """An extractive answer's text with each quote's English gloss after its marker, marked as a
+    machine translation (a gloss is a reading aid, never a quote).
+
+    >>> c = Citation(1, "a.txt", "", "Вони зустрілися.", 0, 16, 1.0, gloss="They met.")
+    >>> with_glosses("«Вони зустрілися.» [1]", [c])
+    '«Вони зустрілися.» [1] (machine translation: “They met.”)'
+    """
+    for c in citations:
+        if c.gloss:
+            marker = f"[{c.n}]"
+            text = text.replace(marker, f"{marker} (machine translation: “{c.gloss}”)", 1)
+    return text
+
+
 def abstain(question: str, reason: str, related: Sequence[Evidence], timings: dict[str, float]) -> Answer:
     lang = language(question)
     if lang == "uk":

@@ -88,7 +88,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
                 sources = list(asked.previous_sources)  # the --after history is answered once, not per question
             if args.chat:
                 history.append(asked.text)
-            answer = service.ask(asked, use_llm=not args.no_llm)
+            answer = service.ask(asked, use_llm=False if args.no_llm else (True if args.llm else None),
+                                 glosses=False if args.no_llm else None)
             if args.chat:
                 sources = [c.source for c in answer.citations]
         except RagError as exc:
@@ -173,7 +174,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ask", help="answer a question with quoted citations ('-' reads one per line from stdin)")
     p.add_argument("question")
     p.add_argument("--json", action="store_true", help="one JSON object per question")
-    p.add_argument("--no-llm", action="store_true", help="extractive answer only")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--llm", action="store_true",
+                      help="the language model writes the answer (each sentence checked against its quote); "
+                           "default: RAG_ANSWER_MODE (extractive)")
+    mode.add_argument("--no-llm", action="store_true",
+                      help="no language model at all: the quotes alone, without English glosses")
     p.add_argument("--collection")
     p.add_argument("--after", metavar="QUESTION", action="append", default=[],
                    help="an earlier question of the conversation: a follow-up ('And what about air defence?') "

@@ -8,9 +8,11 @@ from __future__ import annotations
 import threading
 import time
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterator, Sequence, Union
+
+import numpy as np
 
 from rag import answer as answering
 from rag import answerability, retrieve
@@ -69,6 +71,7 @@ class Retrieval:
     missing: tuple[str, ...] = ()
     stayed: tuple[str, ...] = ()
     decision: answerability.Decision | None = None
+    stages_ms: dict[str, float] = field(default_factory=dict)  # encode, search, evidence
 
 
 def clean_question(question: str) -> str:
@@ -229,14 +232,15 @@ class RagService:
         return self.store(collection).remove_article(source)
 
     # ---- questions ------------------------------------------------------------------------
-    def ask(self, question: str | Question, collection: str | None = None, use_llm: bool = True,
-            evidence_k: int | None = None, language: str | None = None) -> Answer:
-        return _final(self.ask_stream(question, collection, use_llm, evidence_k, language))
+    def ask(self, question: str | Question, collection: str | None = None, use_llm: bool | None = None,
+            evidence_k: int | None = None, language: str | None = None, glosses: bool | None = None) -> Answer:
+        return _final(self.ask_stream(question, collection, use_llm, evidence_k, language, glosses))
 
-    def answer(self, found: Retrieval, use_llm: bool = True, language: str | None = None) -> Answer:
+    def answer(self, found: Retrieval, use_llm: bool | None = None, language: str | None = None,
+               glosses: bool | None = None) -> Answer:
         """The answer to an already retrieved question (the evals score retrieval and answer
         from one search)."""
-        return _final(self.answer_stream(found, use_llm, language))
+        return _final(self.answer_stream(found, use_llm, language, glosses))
 
     def follow_up(self, history: Sequence[str], question: str, collection: str | None = None) -> Question:
         """``question`` as the turn after the questions in ``history`` when their answers are not
@@ -266,9 +270,19 @@ class RagService:
         entities = question_entities(question)
         focus = without_entities(asked.asked, [e for e in entities if not e.initial])
         weight = self.settings.evidence_focus_weight
-        query_vector = self.embedder.embed_query(question)
+        # the question's variants in one encoder pass: the search prompt on the whole text, the
+        # question-answering prompt on the turn as asked and on it without its names
+        def focus_used(text: str) -> bool:
+            return bool(weight) and bool(text.strip(" ?")) and text != asked.asked
+
+        variants = [("query", question), ("question", asked.asked)] + ([("question", focus)] if focus_used(focus) else [])
+        t_embed = time.perf_counter()
+        vectors = self.embedder.embed_variants(variants)
+        embed_ms = (time.perf_counter() - t_embed) * 1000
+        query_vector = vectors[0]
         hits = retrieve.search(question, query_vector, store, self.settings,
                                self.settings.top_k * 3 if exclude else None)
+        search_ms = (time.perf_counter() - t_embed) * 1000 - embed_ms
         if exclude:
             hits = [h for h in hits if h.source not in exclude][: self.settings.top_k]
         # evidence comes from the articles that name what the question names (a passage about
@@ -296,8 +310,11 @@ class RagService:
                 candidates = previous
         if weight and any(e.initial for e in named_now):
             focus = without_entities(asked.asked, named_now)
-        use_focus = bool(weight) and bool(focus.strip(" ?")) and focus != asked.asked
-        ranking = self.embedder.embed_questions([asked.asked, focus] if use_focus else [asked.asked])
+        use_focus = focus_used(focus)
+        if use_focus and ("question", focus) not in variants:  # an opening capitalised word the texts name
+            vectors = np.vstack([vectors, self.embedder.embed_variants([("question", focus)])])
+            variants.append(("question", focus))
+        ranking = [vectors[1], vectors[variants.index(("question", focus))] if use_focus else None]
         assert self._vectors is not None
         evidence = select_evidence(query_vector, candidates, self._vectors, evidence_k or self.settings.evidence_k,
                                    question=asked.asked, lexical_weight=self.settings.evidence_lexical_weight,
@@ -312,27 +329,38 @@ class RagService:
         if missing:  # a follow-up's topic the articles of the previous answer lack
             where = "the article of the previous answer does not mention " if stayed else "no article found mentions "
             decision = replace(decision, answerable=False, reason=where + ", ".join(missing))
-        return Retrieval(question, hits, evidence, (time.perf_counter() - t0) * 1000, frozenset(supported),
-                         tuple(missing) or decision.missing, stayed, decision)
+        total_ms = (time.perf_counter() - t0) * 1000
+        stages = {"encode_ms": embed_ms, "search_ms": search_ms, "evidence_ms": total_ms - embed_ms - search_ms}
+        return Retrieval(question, hits, evidence, total_ms, frozenset(supported),
+                         tuple(missing) or decision.missing, stayed, decision, stages)
 
-    def ask_stream(self, question: str | Question, collection: str | None = None, use_llm: bool = True,
-                   evidence_k: int | None = None, language: str | None = None) -> Iterator[Event]:
-        """Status lines, generated tokens, then the checked answer. ``language`` ("en"/"uk")
-        overrides the answer language, which is otherwise the question's."""
+    def ask_stream(self, question: str | Question, collection: str | None = None, use_llm: bool | None = None,
+                   evidence_k: int | None = None, language: str | None = None,
+                   glosses: bool | None = None) -> Iterator[Event]:
+        """Status lines, generated tokens, then the checked answer. ``use_llm``: the LLM writes
+        the answer (True), the evidence sentences are the answer (False), or ``RAG_ANSWER_MODE``
+        decides (None). ``glosses``: an extractive answer to an English question carries English
+        glosses of its quotes (None: ``RAG_GLOSSES``). ``language`` ("en"/"uk") overrides the
+        answer language, which is otherwise the question's."""
         question = as_question(question)
         yield Status(f"searching {collection or self.settings.collection}")
-        yield from self.answer_stream(self.retrieve(question, collection, evidence_k), use_llm, language)
+        yield from self.answer_stream(self.retrieve(question, collection, evidence_k), use_llm, language, glosses)
 
-    def answer_stream(self, found: Retrieval, use_llm: bool = True, language: str | None = None) -> Iterator[Event]:
+    def answer_stream(self, found: Retrieval, use_llm: bool | None = None, language: str | None = None,
+                      glosses: bool | None = None) -> Iterator[Event]:
         """``ask_stream`` after the search: gate on the evidence, then answer from it."""
         question = found.question
         lang = language or answering.language(question)
+        if use_llm is None:
+            use_llm = self.settings.answer_mode == "llm"
+        if glosses is None:
+            glosses = self.settings.glosses
 
         def done(answer: Answer) -> Done:
             return Done(replace(answer, language=lang))
 
         evidence = found.evidence
-        timings: dict[str, float] = {"retrieve_ms": found.retrieve_ms, "generate_ms": 0.0}
+        timings: dict[str, float] = {"retrieve_ms": found.retrieve_ms, **found.stages_ms, "generate_ms": 0.0}
         if not evidence:
             yield done(answering.abstain(question, "no passage is close enough to the question", evidence, timings))
             return
@@ -345,7 +373,10 @@ class RagService:
         llm = self.llm() if use_llm else None
         if llm is None:
             notice = "" if not use_llm else f"extractive answer: the language model is {self.llm_status()}"
-            yield done(answering.extractive(question, evidence, timings, notice, *self._extractive_args()))
+            answer = answering.extractive(question, evidence, timings, notice, *self._extractive_args())
+            if glosses and lang == "en":
+                answer = yield from self._glossed(answer)
+            yield done(answer)
             return
         yield Status(f"writing the answer with {llm.name}")
         messages = answering.build_messages(question, evidence, lang)
@@ -370,6 +401,23 @@ class RagService:
                                    evidence_vectors, s.support_floor, s.support_margin, s.support_assign,
                                    *self._extractive_args(), s.claim_topic_margin, s.max_claims)
         yield done(replace(answer, tokens=llm.usage(messages, "".join(pieces))))
+
+    def _glossed(self, answer: Answer) -> Iterator[Event]:
+        """``answer`` with an English gloss under each Ukrainian quote (those the checks pass);
+        status lines while the LLM writes them. Returns the answer (a generator's value)."""
+        wanted = [c for c in answer.citations if needs_gloss(c.quote)]
+        if not wanted or self.llm() is None:
+            return answer
+        t0 = time.perf_counter()
+        glossed = []
+        for c in answer.citations:
+            if c in wanted:
+                yield Status(f"translating quote {wanted.index(c) + 1} of {len(wanted)} into English")
+                c = replace(c, gloss=self.gloss(c.quote, answer.question))
+            glossed.append(c)
+        timings = dict(answer.timings, gloss_ms=(time.perf_counter() - t0) * 1000)
+        return replace(answer, citations=tuple(glossed), timings=timings,
+                       text=answering.with_glosses(answer.text, glossed))
 
     def gloss(self, quote: str, question: str = "", target: str = "en") -> str | None:
         """A short machine translation of a quote for a reader of ``target``, or None (no model,

@@ -19,6 +19,9 @@ def _default_cache_dir() -> Path:
     return Path(base) / "rag-news"
 
 
+ANSWER_MODES = ("extractive", "llm")
+
+
 @dataclass(frozen=True)
 class Settings:
     """All configuration of the product. Field ``x`` is set by ``RAG_X``."""
@@ -96,6 +99,12 @@ class Settings:
     # start and its speaker), when it is at most this long; else the sentence alone
     quotation_max_chars: int = 600
 
+    # the default answer: "extractive" (the evidence sentences themselves, each with a checked English
+    # gloss for an English question) or "llm" (sentences the LLM writes, each checked against its
+    # quote). Chosen by measurement: docs/faithfulness.md
+    answer_mode: str = "extractive"
+    glosses: bool = True  # extractive answers to English questions carry English glosses of their quotes
+
     # LLM: "local" (bundled GGUF via llama.cpp), "none", or an OpenAI-compatible / Ollama endpoint
     llm: str = "local"
     llm_url: str = ""
@@ -125,7 +134,10 @@ class Settings:
         if "RAG_DATA_DIR" in env and "RAG_MODELS_DIR" not in env:
             settings = replace(settings, models_dir=Path(settings.data_dir) / "models")
         clean = {k: v for k, v in overrides.items() if v is not None}
-        return replace(settings, **clean) if clean else settings
+        settings = replace(settings, **clean) if clean else settings
+        if settings.answer_mode not in ANSWER_MODES:
+            raise ValueError(f"RAG_ANSWER_MODE={settings.answer_mode!r}: use one of {', '.join(ANSWER_MODES)}")
+        return settings
 
     @property
     def qdrant_path(self) -> Path:

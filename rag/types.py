@@ -159,10 +159,14 @@ class Citation:
     start: int
     end: int
     score: float
+    gloss: str | None = None  # a checked machine translation for the reader, never part of the quote
 
     def to_dict(self) -> dict[str, Any]:
-        return {"n": self.n, "source": self.source, "title": self.title, "quote": self.quote,
-                "start": self.start, "end": self.end, "score": round(self.score, 4)}
+        out = {"n": self.n, "source": self.source, "title": self.title, "quote": self.quote,
+               "start": self.start, "end": self.end, "score": round(self.score, 4)}
+        if self.gloss:
+            out["gloss"] = self.gloss
+        return out
 
 
 @dataclass(frozen=True)

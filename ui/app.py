@@ -187,7 +187,9 @@ def build_app(service: RagService) -> gr.Blocks:
             with gr.Accordion("Settings", open=False):
                 collection = gr.Dropdown(choices=collections(), value=settings.collection, label="Collection",
                                          allow_custom_value=True)
-                use_llm = gr.Checkbox(value=True, label=f"Write the answer with the language model ({settings.llm})")
+                use_llm = gr.Checkbox(value=settings.answer_mode == "llm",
+                                      label=f"Write the answer with the language model ({settings.llm}); "
+                                            "unticked: the quotes, with English glosses for an English question")
                 n_sources = gr.Slider(2, 10, value=settings.evidence_k, step=1,
                                       label="Passages given to the language model (more: fuller answers, slower start)")
                 answer_language = gr.Radio([("auto (the question's)", "auto"), ("English", "en"), ("Українська", "uk")],

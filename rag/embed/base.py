@@ -40,6 +40,15 @@ class Embedder(ABC):
         Models with a sentence-similarity prompt override this."""
         return self.embed_queries(texts)
 
+    def embed_variants(self, items: Sequence[tuple[str, str]]) -> np.ndarray:
+        """One row per ``(kind, text)``, kind "query", "question" or "symmetric": the variants of
+        one question at once. Models whose prompts are plain prefixes override this to encode
+        them in one pass."""
+        methods = {"query": self.embed_queries, "question": self.embed_questions, "symmetric": self.embed_symmetric}
+        if not items:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([methods[kind]([text])[0] for kind, text in items]).astype(np.float32)
+
 
 def normalise(matrix: np.ndarray) -> np.ndarray:
     """Rows scaled to unit length (zero rows left as they are)."""

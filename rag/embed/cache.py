@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Sequence
 
@@ -31,6 +32,7 @@ class CachedEmbedder(Embedder):
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
+        self._recent: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()  # question variants, in memory
 
     def _key(self, text: str, title: str) -> bytes:
         return hashlib.sha256(f"{self.id}{self._variant}\x00{title}\x00{text}".encode("utf-8", "surrogatepass")).digest()
@@ -43,6 +45,21 @@ class CachedEmbedder(Embedder):
 
     def embed_symmetric(self, texts: Sequence[str]) -> np.ndarray:
         return self.inner.embed_symmetric(texts)
+
+    def embed_variants(self, items: Sequence[tuple[str, str]], keep: int = 512) -> np.ndarray:
+        """As the inner embedder's, in one pass for the variants not asked recently (a follow-up
+        repeats its history; the evals and the UI ask the same question twice)."""
+        todo = list(dict.fromkeys(item for item in items if item not in self._recent))
+        fresh = self.inner.embed_variants(todo) if todo else []
+        with self._lock:
+            self._recent.update(zip(todo, fresh))
+            for item in items:
+                self._recent.move_to_end(item)
+            while len(self._recent) > keep:
+                self._recent.popitem(last=False)
+        if not items:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([self._recent[item] for item in items]).astype(np.float32)
 
     def embed_documents(self, texts: Sequence[str], titles: Sequence[str] | None = None) -> np.ndarray:
         titles = list(titles) if titles is not None else [""] * len(texts)

@@ -84,6 +84,14 @@ class SentenceTransformerEmbedder(Embedder):
             return self.embed_queries(texts)
         return self._encode([self._similarity_prompt + t for t in texts])
 
+    def embed_variants(self, items: Sequence[tuple[str, str]]) -> np.ndarray:
+        prompts = {"query": self._query_prompt,
+                   "question": self._answer_prompt if self._answer_prompt is not None else self._query_prompt,
+                   "symmetric": self._similarity_prompt if self._similarity_prompt is not None else self._query_prompt}
+        if not items:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return self._encode([prompts[kind] + text for kind, text in items])  # one batch: one model pass
+
     def embed_documents(self, texts: Sequence[str], titles: Sequence[str] | None = None) -> np.ndarray:
         if "{title}" in self._document_prompt:
             titles = titles or ["none"] * len(texts)

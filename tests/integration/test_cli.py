@@ -60,7 +60,7 @@ def test_follow_ups_keep_the_previous_questions_subject(env):
 
 
 def test_readable_answer_and_llm_missing_notice(env):
-    out = subprocess.run(RAG + ["ask", "Скільки ракет випустила Росія 5 грудня?"], env=env,
+    out = subprocess.run(RAG + ["ask", "--llm", "Скільки ракет випустила Росія 5 грудня?"], env=env,
                          capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert out.returncode == 0, out.stderr
     assert "Sources:" in out.stdout and "[1] 001_eb6e7accd20b1e4b.txt" in out.stdout

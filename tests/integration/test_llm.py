@@ -20,7 +20,7 @@ def llm_service(service):
 
 
 def test_local_llm_answers_with_valid_markers_and_exact_quotes(llm_service):
-    answer = llm_service.ask("What did Austin and Umerov discuss?")
+    answer = llm_service.ask("What did Austin and Umerov discuss?", use_llm=True)
     assert not answer.abstained
     assert answer.mode in {"llm", "extractive"}
     assert answer.citations and {c.source for c in answer.citations} == {"002_7498e557ddcf7abd.txt"}
@@ -35,7 +35,7 @@ def test_local_llm_answers_with_valid_markers_and_exact_quotes(llm_service):
 def test_local_llm_streams_tokens(llm_service):
     from rag.service import Done, Token
 
-    events = list(llm_service.ask_stream("Хто такий Скотт Брей?"))
+    events = list(llm_service.ask_stream("Хто такий Скотт Брей?", use_llm=True))
     assert any(isinstance(e, Token) for e in events)
     assert isinstance(events[-1], Done)
 
@@ -43,7 +43,7 @@ def test_local_llm_streams_tokens(llm_service):
 def test_a_timeout_falls_back_to_the_extractive_answer(llm_service):
     llm_service.settings = replace(llm_service.settings, llm_timeout_s=0.0)
     try:
-        answer = llm_service.ask("Which Japanese minister did Umerov speak with?")
+        answer = llm_service.ask("Which Japanese minister did Umerov speak with?", use_llm=True)
     finally:
         llm_service.settings = replace(llm_service.settings, llm_timeout_s=120.0)
     assert answer.mode == "extractive" and "did not finish" in answer.notice and answer.citations
@@ -55,3 +55,24 @@ def test_an_english_gloss_of_a_ukrainian_quote_keeps_the_questions_names(llm_ser
     gloss = llm_service.gloss(quote, "What did Umerov and Austin discuss?")
     assert gloss and "Umerov" in gloss and "Austin" in gloss and "Washington" in gloss
     assert llm_service.gloss(quote, "Що обговорили?", target="uk") is None  # a Ukrainian reader needs none
+
+
+def test_the_default_answer_quotes_and_glosses_each_quote_in_english(llm_service):
+    from rag.service import Done, Status
+    from rag.verify import check_claim
+
+    assert llm_service.settings.answer_mode == "extractive"
+    events = list(llm_service.ask_stream("What did Austin and Umerov discuss?"))
+    assert any(isinstance(e, Status) and "translating quote" in e.text for e in events)
+    answer = events[-1].answer
+    assert isinstance(events[-1], Done) and answer.mode == "extractive" and answer.citations
+    assert "gloss_ms" in answer.timings and answer.timings.get("generate_ms", 0) == 0  # no LLM-written sentence
+    glossed = [c for c in answer.citations if c.gloss]
+    assert glossed, answer.to_dict()  # the gloss of a withheld one would have failed the checks
+    for c in glossed:
+        assert f"machine translation: “{c.gloss}”" in answer.text
+        assert check_claim(c.gloss, [c.quote]).supported
+        assert (SEEDS / c.source).read_text(encoding="utf-8")[c.start : c.end] == c.quote  # the quote untouched
+    assert answer.to_dict()["citations"][answer.citations.index(glossed[0])]["gloss"] == glossed[0].gloss
+    uk = llm_service.ask("Що обговорили Остін і Умєров?")
+    assert not any(c.gloss for c in uk.citations) and "machine translation" not in uk.text

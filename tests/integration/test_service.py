@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from rag.errors import EmbedderMismatchError, InputError, StoreError
@@ -256,3 +257,17 @@ def test_an_extractive_citation_of_a_quotations_tail_holds_the_whole_quotation(s
     found = service.retrieve("Що Остін сказав про союзників і партнерів?")
     assert found.evidence[0].quote.text.startswith("Я впевнений")  # the evidence itself stays a sentence
     assert_quotes_exact(answer)
+
+
+def test_a_questions_variants_encoded_in_one_pass_agree_with_separate_calls(service):
+    embedder = service.embedder
+    inner = getattr(embedder, "inner", embedder)
+    question = "What did Austin and Umerov discuss?"
+    together = inner.embed_variants([("query", question), ("question", question), ("question", "What did discuss?")])
+    apart = np.vstack([inner.embed_queries([question]), inner.embed_questions([question, "What did discuss?"])])
+    assert together.shape == apart.shape
+    assert float(np.min(np.sum(together * apart, axis=1))) >= 0.995  # bf16 batches pad differently
+    assert float(together[0] @ together[1]) < 0.99  # the two prompts do give different vectors
+    found = service.retrieve(question)
+    assert set(found.stages_ms) == {"encode_ms", "search_ms", "evidence_ms"}
+    assert all(v >= 0 for v in found.stages_ms.values())

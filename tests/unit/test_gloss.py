@@ -30,3 +30,11 @@ def test_a_gloss_with_a_number_the_quote_lacks_is_dropped():
     assert clean_gloss("Austin visited Kyiv from November 1st to December 31st, 2023.", quote) is None
     assert clean_gloss("Russia launched 70 missiles on January 5.", "Росія 5 грудня випустила 70 ракет.") is None
     assert clean_gloss("Russia launched 70 missiles on December 5.", "Росія 5 грудня випустила 70 ракет.")
+
+
+def test_a_gloss_with_any_word_left_in_cyrillic_is_not_shown():
+    from rag.gloss import clean_gloss
+
+    quote = "Жертвами стали Дієго Анджеліні та Ніколас Клевес."
+    assert clean_gloss("The victims were Diego Angelini and Nicolas Cleves.", quote)
+    assert clean_gloss("The victims were Дієго Анджеліні and Nicolas Cleves.", quote) is None

@@ -1,0 +1,90 @@
+"""Time per stage for one question, on the archive eval's collection (132 articles + 40
+distractors, 3,072 chunks) with the archive's dev questions:
+
+- encode: the question's variants through the encoder, before (one call per prompt, as until the
+  eighth session) and after (one batch, ``Embedder.embed_variants``), the embedder's in-memory
+  cache of recent questions bypassed;
+- search, evidence + decision: ``Retrieval.stages_ms`` of ``RagService.retrieve``;
+- the default answer: extractive, and the English glosses of its quotes (``gloss_ms``, LLM);
+- ``--llm N``: N answers written by the LLM (first token, whole answer).
+
+    python -m bench.stages [--questions 40] [--glosses 8] [--llm 0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+from bench.common import table
+from evals.archive import run as archive
+from rag.service import RagService
+from rag.settings import Settings
+
+
+def p50(values: list[float]) -> str:
+    return f"{statistics.median(values):.0f}" if values else "–"
+
+
+def p95(values: list[float]) -> str:
+    return f"{sorted(values)[int(0.95 * (len(values) - 1))]:.0f}" if values else "–"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.stages")
+    parser.add_argument("--questions", type=int, default=40)
+    parser.add_argument("--glosses", type=int, default=8, help="English questions answered with glosses")
+    parser.add_argument("--llm", type=int, default=0, help="questions answered by the LLM")
+    args = parser.parse_args()
+    service = RagService(Settings.from_env())
+    every = archive.load_questions()
+    collection, _ = archive.ensure_collection(service, False, every)
+    dev = [q for q in every if q["split"] == "dev" and not q.get("history")]
+    chosen = dev[:: max(1, len(dev) // args.questions)][: args.questions]
+    inner = getattr(service.embedder, "inner", service.embedder)
+    service.retrieve(chosen[0]["question"], collection)  # load the models
+    apart, together, stages = [], [], {"encode_ms": [], "search_ms": [], "evidence_ms": []}
+    total = []
+    for item in chosen:
+        q = item["question"]
+        t0 = time.perf_counter()
+        inner.embed_queries([q])
+        inner.embed_questions([q, q.rstrip("?") + " ?"])
+        apart.append((time.perf_counter() - t0) * 1000)
+        t0 = time.perf_counter()
+        inner.embed_variants([("query", q), ("question", q), ("question", q.rstrip("?") + " ?")])
+        together.append((time.perf_counter() - t0) * 1000)
+        found = service.retrieve(q + " ", collection)  # a new string: the recent-question cache misses
+        for k in stages:
+            stages[k].append(found.stages_ms[k])
+        total.append(found.retrieve_ms)
+    rows = [["encode, one call per prompt (before)", p50(apart), p95(apart)],
+            ["encode, one batch (after)", p50(together), p95(together)]]
+    rows += [[f"retrieve: {k[:-3]}", p50(v), p95(v)] for k, v in stages.items()]
+    rows.append(["retrieve, total", p50(total), p95(total)])
+    english = [q for q in chosen if q["lang"] == "en"][: args.glosses]
+    gloss_ms, per_quote = [], []
+    if english and service.llm() is not None:
+        for item in english:
+            answer = service.ask(item["question"], collection, use_llm=False, glosses=True)
+            if "gloss_ms" in answer.timings:
+                gloss_ms.append(answer.timings["gloss_ms"])
+                per_quote.append(answer.timings["gloss_ms"] / max(1, len(answer.citations)))
+        rows += [["default answer: glosses of its quotes", p50(gloss_ms), p95(gloss_ms)],
+                 ["  per quote", p50(per_quote), p95(per_quote)]]
+    first, whole = [], []
+    for item in chosen[: args.llm]:
+        answer = service.ask(item["question"], collection, use_llm=True)
+        if "first_token_ms" in answer.timings:
+            first.append(answer.timings["first_token_ms"])
+            whole.append(answer.timings["generate_ms"])
+    if first:
+        rows += [["--llm: first token", p50(first), p95(first)], ["--llm: whole answer", p50(whole), p95(whole)]]
+    service.close()
+    print(f"{len(chosen)} archive dev questions on {collection}; milliseconds")
+    print(table(["stage", "p50 ms", "p95 ms"], rows))
+
+
+if __name__ == "__main__":
+    main()
