@@ -374,7 +374,8 @@ class RagService:
         if llm is None:
             notice = "" if not use_llm else f"extractive answer: the language model is {self.llm_status()}"
             answer = answering.extractive(question, evidence, timings, notice, *self._extractive_args())
-            if glosses and lang == "en":
+            if glosses and lang == "en" and any(needs_gloss(c.quote) for c in answer.citations) and self.llm():
+                yield Token(answer.text)  # the quotes at once; their glosses follow
                 answer = yield from self._glossed(answer)
             yield done(answer)
             return

@@ -71,8 +71,9 @@ def build_app(service: RagService) -> gr.Blocks:
             language = None if answer_language == "auto" else answer_language
             for event in service.ask_stream(question, collection, use_llm=use_llm, evidence_k=int(n_sources),
                                             language=language):
-                if isinstance(event, Status):
-                    history[-1] = {"role": "assistant", "content": escape_chat(event.text + " …")}
+                if isinstance(event, Status):  # under what is already shown (the quotes while they are glossed)
+                    shown = f"{streamed}\n\n{event.text} …" if streamed else event.text + " …"
+                    history[-1] = {"role": "assistant", "content": escape_chat(shown)}
                     yield history, gr.update(), questions, None, gr.update(), "", None
                 elif isinstance(event, Token):
                     streamed += event.text

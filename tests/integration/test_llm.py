@@ -63,8 +63,12 @@ def test_the_default_answer_quotes_and_glosses_each_quote_in_english(llm_service
 
     assert llm_service.settings.answer_mode == "extractive"
     events = list(llm_service.ask_stream("What did Austin and Umerov discuss?"))
-    assert any(isinstance(e, Status) and "translating quote" in e.text for e in events)
+    from rag.service import Token
+
+    translating = next(i for i, e in enumerate(events) if isinstance(e, Status) and "translating quote" in e.text)
+    first_token = next(i for i, e in enumerate(events) if isinstance(e, Token))
     answer = events[-1].answer
+    assert first_token < translating and answer.citations[0].quote in events[first_token].text  # quotes shown first
     assert isinstance(events[-1], Done) and answer.mode == "extractive" and answer.citations
     assert "gloss_ms" in answer.timings and answer.timings.get("generate_ms", 0) == 0  # no LLM-written sentence
     glossed = [c for c in answer.citations if c.gloss]
