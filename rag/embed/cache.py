@@ -49,17 +49,23 @@ class CachedEmbedder(Embedder):
     def embed_variants(self, items: Sequence[tuple[str, str]], keep: int = 512) -> np.ndarray:
         """As the inner embedder's, in one pass for the variants not asked recently (a follow-up
         repeats its history; the evals and the UI ask the same question twice)."""
-        todo = list(dict.fromkeys(item for item in items if item not in self._recent))
-        fresh = self.inner.embed_variants(todo) if todo else []
-        with self._lock:
-            self._recent.update(zip(todo, fresh))
-            for item in items:
-                self._recent.move_to_end(item)
-            while len(self._recent) > keep:
-                self._recent.popitem(last=False)
+        found: dict[tuple[str, str], np.ndarray] = {}
+        with self._lock:  # hits copied out under the lock: another thread may evict them meanwhile
+            for item in dict.fromkeys(items):
+                if item in self._recent:
+                    self._recent.move_to_end(item)
+                    found[item] = self._recent[item]
+        todo = [item for item in dict.fromkeys(items) if item not in found]
+        if todo:
+            fresh = self.inner.embed_variants(todo)
+            found.update(zip(todo, fresh))
+            with self._lock:
+                self._recent.update(zip(todo, fresh))
+                while len(self._recent) > keep:
+                    self._recent.popitem(last=False)
         if not items:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return np.stack([self._recent[item] for item in items]).astype(np.float32)
+        return np.stack([found[item] for item in items]).astype(np.float32)
 
     def embed_documents(self, texts: Sequence[str], titles: Sequence[str] | None = None) -> np.ndarray:
         titles = list(titles) if titles is not None else [""] * len(texts)
