@@ -249,7 +249,7 @@ class RagService:
         answer's sources to ``contextualise`` instead)."""
         if not history or not is_follow_up(question):
             return contextualise(history, question)
-        previous = self.ask(self.follow_up(history[:-1], history[-1], collection), collection, use_llm=False)
+        previous = self.ask(self.follow_up(history[:-1], history[-1], collection), collection, use_llm=False, glosses=False)
         return contextualise(history, question, [c.source for c in previous.citations])
 
     def retrieve(self, question: str | Question, collection: str | None = None,
@@ -411,19 +411,31 @@ class RagService:
             return answer
         t0 = time.perf_counter()
         glossed = []
+        failure = ""
         for c in answer.citations:
-            if c in wanted:
+            if c in wanted and not failure:
                 yield Status(f"translating quote {wanted.index(c) + 1} of {len(wanted)} into English")
-                c = replace(c, gloss=self.gloss(c.quote, answer.question))
+                try:
+                    c = replace(c, gloss=self._gloss(c.quote, answer.question))
+                except LLMError as exc:  # a slow or broken endpoint costs the glosses once, not per quote
+                    failure = f"no English glosses: {exc}"
             glossed.append(c)
         timings = dict(answer.timings, gloss_ms=(time.perf_counter() - t0) * 1000)
-        return replace(answer, citations=tuple(glossed), timings=timings,
-                       text=answering.with_glosses(answer.text, glossed))
+        notice = "; ".join(n for n in (answer.notice, failure) if n)
+        return replace(answer, citations=tuple(glossed), timings=timings, notice=notice,
+                       text=answering.quoted_text(glossed))
 
     def gloss(self, quote: str, question: str = "", target: str = "en") -> str | None:
         """A short machine translation of a quote for a reader of ``target``, or None (no model,
         the quote is already in that language, the model failed or replied with something else).
         Names the quote shares with ``question`` keep the question's spelling."""
+        try:
+            return self._gloss(quote, question, target)
+        except LLMError:
+            return None
+
+    def _gloss(self, quote: str, question: str = "", target: str = "en") -> str | None:
+        """As ``gloss``; raises LLMError when the model fails (not cached: it may come back)."""
         if not needs_gloss(quote, target):
             return None
         names = name_pairs(quote, question)
@@ -434,10 +446,7 @@ class RagService:
         if llm is None:
             return None
         messages = gloss_messages(quote, meanings_in([quote]), names)
-        try:
-            raw = "".join(llm.stream(messages, self.settings.llm_max_tokens, self.settings.llm_timeout_s))
-        except LLMError:
-            return None
+        raw = "".join(llm.stream(messages, self.settings.llm_max_tokens, self.settings.llm_timeout_s))
         text = clean_gloss(raw, quote)
         if text is not None and not check_claim(text, [quote]).supported:
             text = None  # a gloss with a number, month, currency or name its quote lacks is not shown
