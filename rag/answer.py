@@ -146,7 +146,8 @@ def keep_on_topic(claims: Sequence[Claim], evidence: Sequence[Evidence], margin:
 
 
 def renumber(claims: Sequence[Claim], evidence: Sequence[Evidence]) -> tuple[str, list[Citation]]:
-    """Answer text with markers renumbered 1..m in order of first use, and its citations."""
+    """Answer text with markers renumbered 1..m in order of first use, and its citations: each the
+    whole quotation its sentence closes, the text :func:`verify_claims` checked the claim against."""
     order: dict[int, int] = {}
     parts = []
     for claim in claims:
@@ -154,7 +155,7 @@ def renumber(claims: Sequence[Claim], evidence: Sequence[Evidence]) -> tuple[str
             order.setdefault(m, len(order) + 1)
         marks = "".join(f"[{order[m]}]" for m in claim.markers)
         parts.append(f"{claim.text[:-1]} {marks}{claim.text[-1]}" if claim.text[-1] in ".!?…" else f"{claim.text} {marks}")
-    citations = [_citation(n, evidence[m - 1]) for m, n in sorted(order.items(), key=lambda kv: kv[1])]
+    citations = [_citation(n, evidence[m - 1], whole=True) for m, n in sorted(order.items(), key=lambda kv: kv[1])]
     return " ".join(parts), citations
 
 
@@ -177,24 +178,20 @@ def extractive(question: str, evidence: Sequence[Evidence], timings: dict[str, f
         c = _citation(len(citations) + 1, e, whole=True)
         if not any(o.source == c.source and Span(o.start, o.end).overlaps(Span(c.start, c.end)) for o in citations):
             citations.append(c)
-    text = " ".join(f"«{c.quote}» [{c.n}]" for c in citations)
-    return Answer(question=question, text=text, abstained=False, citations=tuple(citations),
+    return Answer(question=question, text=quoted_text(citations), abstained=False, citations=tuple(citations),
                   timings=timings, mode="extractive", notice=notice)
 
 
-def with_glosses(text: str, citations: Sequence[Citation]) -> str:
-    """An extractive answer's text with each quote's English gloss after its marker, marked as a
-    machine translation (a gloss is a reading aid, never a quote).
+def quoted_text(citations: Sequence[Citation]) -> str:
+    """An extractive answer's text: each quote with its marker, and its English gloss where it has
+    one, marked as a machine translation (a gloss is a reading aid, never a quote).
 
-    >>> c = Citation(1, "a.txt", "", "Вони зустрілися.", 0, 16, 1.0, gloss="They met.")
-    >>> with_glosses("«Вони зустрілися.» [1]", [c])
-    '«Вони зустрілися.» [1] (machine translation: “They met.”)'
+    >>> c = Citation(1, "a.txt", "", "Вони зустрілися [1].", 0, 20, 1.0, gloss="They met.")
+    >>> quoted_text([c])
+    '«Вони зустрілися [1].» [1] (machine translation: “They met.”)'
     """
-    for c in citations:
-        if c.gloss:
-            marker = f"[{c.n}]"
-            text = text.replace(marker, f"{marker} (machine translation: “{c.gloss}”)", 1)
-    return text
+    return " ".join(f"«{c.quote}» [{c.n}]" + (f" (machine translation: “{c.gloss}”)" if c.gloss else "")
+                    for c in citations)
 
 
 def abstain(question: str, reason: str, related: Sequence[Evidence], timings: dict[str, float]) -> Answer:
