@@ -135,9 +135,11 @@ class Settings:
             settings = replace(settings, models_dir=Path(settings.data_dir) / "models")
         clean = {k: v for k, v in overrides.items() if v is not None}
         settings = replace(settings, **clean) if clean else settings
-        if settings.answer_mode not in ANSWER_MODES:
-            raise ValueError(f"RAG_ANSWER_MODE={settings.answer_mode!r}: use one of {', '.join(ANSWER_MODES)}")
         return settings
+
+    def __post_init__(self) -> None:
+        if self.answer_mode not in ANSWER_MODES:
+            raise ValueError(f"RAG_ANSWER_MODE={self.answer_mode!r}: use one of {', '.join(ANSWER_MODES)}")
 
     @property
     def qdrant_path(self) -> Path:

@@ -120,7 +120,8 @@ def build_app(service: RagService) -> gr.Blocks:
         c = _picked(n, answer)
         if c is None or not _wants_gloss(c, answer):
             return ""
-        return gloss_box(c["n"], c["quote"], service.gloss(c["quote"], answer["question"]), service.llm_status())
+        return gloss_box(c["n"], c["quote"], c.get("gloss") or service.gloss(c["quote"], answer["question"]),
+                         service.llm_status())
 
     def clear() -> tuple:
         return [], "", [], None, gr.update(choices=[], value=None), "", None, "", ""
