@@ -72,25 +72,24 @@ class SentenceTransformerEmbedder(Embedder):
         return normalise(vectors).reshape(len(texts), self.dim)
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode([self._query_prompt + t for t in texts])
+        return self._encode([self._prompt("query") + t for t in texts])
 
     def embed_questions(self, texts: Sequence[str]) -> np.ndarray:
-        if self._answer_prompt is None:
-            return self.embed_queries(texts)
-        return self._encode([self._answer_prompt + t for t in texts])
+        return self._encode([self._prompt("question") + t for t in texts])
 
     def embed_symmetric(self, texts: Sequence[str]) -> np.ndarray:
-        if self._similarity_prompt is None:
-            return self.embed_queries(texts)
-        return self._encode([self._similarity_prompt + t for t in texts])
+        return self._encode([self._prompt("symmetric") + t for t in texts])
 
     def embed_variants(self, items: Sequence[tuple[str, str]]) -> np.ndarray:
-        prompts = {"query": self._query_prompt,
-                   "question": self._answer_prompt if self._answer_prompt is not None else self._query_prompt,
-                   "symmetric": self._similarity_prompt if self._similarity_prompt is not None else self._query_prompt}
         if not items:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return self._encode([prompts[kind] + text for kind, text in items])  # one batch: one model pass
+        return self._encode([self._prompt(kind) + text for kind, text in items])  # one batch: one model pass
+
+    def _prompt(self, kind: str) -> str:
+        """The prefix of a query variant: "query", "question" or "symmetric" (the query prompt
+        where the model has no prompt of that kind)."""
+        own = {"query": self._query_prompt, "question": self._answer_prompt, "symmetric": self._similarity_prompt}[kind]
+        return own if own is not None else self._query_prompt
 
     def embed_documents(self, texts: Sequence[str], titles: Sequence[str] | None = None) -> np.ndarray:
         if "{title}" in self._document_prompt:
