@@ -38,14 +38,19 @@ def load_squad(path: Path) -> tuple[dict[str, str], list[dict[str, Any]]]:
     return paragraphs, questions
 
 
-def run(service: RagService, distractors: int, progress: Callable[[int, int, str], None],
-        sample: int | None = None) -> dict[str, Any]:
-    """Score every question, or an evenly spaced ``sample`` of them (the same ones each run)."""
+def sampled(questions: list[dict[str, Any]], sample: int | None) -> list[dict[str, Any]]:
+    """An evenly spaced ``sample`` of the questions (the same ones each run), or all of them."""
+    if not sample or sample >= len(questions):
+        return questions
+    step = len(questions) / sample
+    return [questions[int(i * step)] for i in range(sample)]
+
+
+def build_collection(service: RagService, distractors: int) -> tuple[dict[str, str], list[dict[str, Any]]]:
+    """The paragraphs and ``distractors`` uk-news articles in :data:`COLLECTION`; the
+    paragraphs and questions."""
     shared = service.settings.shared_dir
     paragraphs, questions = load_squad(shared / "qa" / "squad-uk-mini" / "squad-train-v1.1-uk-mini.json")
-    if sample and sample < len(questions):
-        step = len(questions) / sample
-        questions = [questions[int(i * step)] for i in range(sample)]
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         for name, text in paragraphs.items():
@@ -54,6 +59,14 @@ def run(service: RagService, distractors: int, progress: Callable[[int, int, str
         if distractors:
             files += sorted((shared / "corpora" / "uk-news").rglob("*.txt"))[:distractors]
         service.ingest(files, COLLECTION)
+    return paragraphs, questions
+
+
+def run(service: RagService, distractors: int, progress: Callable[[int, int, str], None],
+        sample: int | None = None) -> dict[str, Any]:
+    """Score every question, or an evenly spaced ``sample`` of them (the same ones each run)."""
+    paragraphs, questions = build_collection(service, distractors)
+    questions = sampled(questions, sample)
     rows = []
     for i, q in enumerate(questions, 1):
         found = service.retrieve(q["question"], COLLECTION)
