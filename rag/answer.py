@@ -149,13 +149,21 @@ def renumber(claims: Sequence[Claim], evidence: Sequence[Evidence]) -> tuple[str
     """Answer text with markers renumbered 1..m in order of first use, and its citations: each the
     whole quotation its sentence closes, the text :func:`verify_claims` checked the claim against."""
     order: dict[int, int] = {}
+    citations: list[Citation] = []
     parts = []
     for claim in claims:
         for m in claim.markers:
-            order.setdefault(m, len(order) + 1)
-        marks = "".join(f"[{order[m]}]" for m in claim.markers)
+            if m in order:
+                continue
+            c = _citation(len(citations) + 1, evidence[m - 1], whole=True)
+            same = next((o for o in citations if o.source == c.source and Span(o.start, o.end).overlaps(Span(c.start, c.end))), None)
+            if same is not None:  # two sentences of one quotation: one citation of it
+                order[m] = same.n
+            else:
+                order[m] = c.n
+                citations.append(c)
+        marks = "".join(f"[{n}]" for n in dict.fromkeys(order[m] for m in claim.markers))
         parts.append(f"{claim.text[:-1]} {marks}{claim.text[-1]}" if claim.text[-1] in ".!?…" else f"{claim.text} {marks}")
-    citations = [_citation(n, evidence[m - 1], whole=True) for m, n in sorted(order.items(), key=lambda kv: kv[1])]
     return " ".join(parts), citations
 
 

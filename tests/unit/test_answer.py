@@ -44,6 +44,18 @@ def test_renumbered_citations_are_exact_quotes_in_order_of_use():
         assert SOURCE[c.start : c.end] == c.quote
 
 
+def test_renumber_cites_the_whole_quotation_once_for_two_of_its_sentences():
+    text = '"Перше. Друге", сказав він. Інше.'
+    tail = Evidence(quote=make_quote("q.txt", text, 8, 27), title="T", score=0.6,
+                    quotation=make_quote("q.txt", text, 0, 27))
+    opening = Evidence(quote=make_quote("q.txt", text, 0, 6), title="T", score=0.59)
+    other = Evidence(quote=make_quote("q.txt", text, 28, 33), title="T", score=0.5)
+    out, citations = A.renumber([A.Claim("He said two things.", (1,)), A.Claim("First.", (2, 3))],
+                                [tail, opening, other])
+    assert out == "He said two things [1]. First [1][2]."
+    assert [(c.n, c.quote) for c in citations] == [(1, '"Перше. Друге", сказав він.'), (2, "Інше.")]
+
+
 def test_compose_abstains_when_the_model_says_no_answer():
     out = A.compose("Q?", "NOT IN SOURCES", EVIDENCE, {}, lambda xs: np.zeros((len(xs), 3)), np.eye(3))
     assert out.abstained and not out.citations and len(out.related) == 3
