@@ -139,7 +139,7 @@ class Settings:
 
     def __post_init__(self) -> None:
         if self.answer_mode not in ANSWER_MODES:
-            raise ValueError(f"RAG_ANSWER_MODE={self.answer_mode!r}: use one of {', '.join(ANSWER_MODES)}")
+            raise ValueError(f"answer mode (RAG_ANSWER_MODE) {self.answer_mode!r}: use one of {', '.join(ANSWER_MODES)}")
 
     @property
     def qdrant_path(self) -> Path:

@@ -104,7 +104,8 @@ def build_app(service: RagService) -> gr.Blocks:
     def _wants_gloss(c: dict[str, Any], answer: dict[str, Any]) -> bool:
         """An English reader opening a Ukrainian quote, with a model to translate it (asked for
         only when a citation is opened, so answers never wait for translations)."""
-        return answer.get("language") == "en" and needs_gloss(c["quote"]) and service.llm() is not None
+        return answer.get("language") == "en" and needs_gloss(c["quote"]) and (bool(c.get("gloss"))
+                                                                             or service.llm() is not None)
 
     def open_citation(n: int | None, answer: dict[str, Any] | None, collection: str) -> tuple[str, str]:
         c = _picked(n, answer)
