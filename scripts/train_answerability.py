@@ -39,6 +39,7 @@ from rag.service import RagService  # noqa: E402
 from rag.settings import Settings  # noqa: E402
 
 OUT = ROOT / "rag" / "data" / "answerability.json"
+SQUAD_SAMPLE, SQUAD_DISTRACTORS = 200, 100  # as `make eval` runs the squad check (Makefile)
 
 
 def vector(found) -> list[float]:  # type: ignore[no-untyped-def]
@@ -100,15 +101,16 @@ def squad2_examples(service: RagService, shared: Path, n: int) -> tuple[list[lis
 
 
 def squad_uk_examples(service: RagService, sample: int, distractors: int) -> tuple[list[list[float]], list[int], list[str]]:
-    """Ukrainian SQuAD questions (all answerable) that ``rag eval --squad --squad-sample N``
-    does not ask, over the eval's own collection: positives for choosing the threshold only
-    (not fitted: they have no negatives), so that it holds beyond the dev questions' wording."""
+    """Ukrainian SQuAD questions (all answerable) about the paragraphs that ``rag eval --squad
+    --squad-sample N`` asks nothing about, over the eval's collection: positives for choosing the
+    threshold only (not fitted: they have no negatives), so that it holds beyond the dev
+    questions' wording. (A full ``rag eval --squad`` without a sample asks them too.)"""
     from evals import squad
 
     _, questions = squad.build_collection(service, distractors)
-    asked = {q["id"] for q in squad.sampled(questions, sample)}
+    covered = {q["source"] for q in squad.sampled(questions, sample)}  # the eval's paragraphs are not read
     X, y, kinds = [], [], []
-    for i, q in enumerate([q for q in questions if q["id"] not in asked], 1):
+    for i, q in enumerate([q for q in questions if q["source"] not in covered], 1):
         found = service.retrieve(q["question"], squad.COLLECTION)
         if q["source"] in {e.quote.source for e in found.evidence[:3]}:
             X.append(vector(found))
@@ -135,17 +137,21 @@ def main() -> int:
                              "lexical1 gave 0.38-0.44 but with a negative weight (the unanswerable questions' wording), "
                              "which sent the seeds' false abstention 0.022 -> 0.196; focus_max3 0.32; type_top3 or "
                              "sources3 0.20; all sixteen 0.34")
-    parser.add_argument("--squad-uk", type=int, default=200, metavar="SAMPLE",
-                        help="calibrate the Ukrainian threshold also on the squad-uk-mini questions outside the eval's "
-                             "sample of SAMPLE (0: not)")
+    parser.add_argument("--squad-uk", type=int, default=SQUAD_SAMPLE, metavar="SAMPLE",
+                        help="choose the threshold also on the squad-uk-mini questions about paragraphs the eval's "
+                             "sample of SAMPLE questions does not cover (0: not)")
     parser.add_argument("--from-dump", type=Path, help="fit on examples written by --dump instead of retrieving")
     args = parser.parse_args()
     service = None
     if args.from_dump:
         dumped = json.loads(args.from_dump.read_text())
         names = list(dumped["features"])  # a dump may hold more signals than FEATURES has now
+        lacking = [f.strip() for f in args.features.split(",") if f.strip() and f.strip() not in names]
+        if lacking:
+            raise SystemExit(f"the dump lacks the features {', '.join(lacking)}: make a new one with --dump")
         X = [[row[names.index(f)] if f in names else 0.0 for f in FEATURES] for row in dumped["X"]]
-        y, kinds, langs = dumped["y"], dumped["kinds"], dumped["langs"]
+        y, kinds = dumped["y"], dumped["kinds"]
+        langs = dumped.get("langs") or ["?"] * len(y)  # dumps before the ninth session
     else:
         service = RagService(Settings.from_env())
         X, y, kinds, langs = archive_examples(service, args.collection)
@@ -153,7 +159,7 @@ def main() -> int:
             Xs, ys, ks = squad2_examples(service, service.settings.shared_dir, args.squad2)
             X, y, kinds, langs = X + Xs, y + ys, kinds + ks, langs + ["en"] * len(ys)
         if args.squad_uk:
-            Xs, ys, ks = squad_uk_examples(service, args.squad_uk, 100)
+            Xs, ys, ks = squad_uk_examples(service, args.squad_uk, SQUAD_DISTRACTORS)
             X, y, kinds, langs = X + Xs, y + ys, kinds + ks, langs + ["uk"] * len(ys)
     if args.dump:
         args.dump.write_text(json.dumps({"features": FEATURES, "X": X, "y": y, "kinds": kinds, "langs": langs}))
