@@ -156,7 +156,7 @@ def renumber(claims: Sequence[Claim], evidence: Sequence[Evidence]) -> tuple[str
             if m in order:
                 continue
             c = _citation(len(citations) + 1, evidence[m - 1], whole=True)
-            same = next((o for o in citations if o.source == c.source and Span(o.start, o.end).overlaps(Span(c.start, c.end))), None)
+            same = _overlapping(c, citations)
             if same is not None:  # two sentences of one quotation: one citation of it
                 order[m] = same.n
             else:
@@ -165,6 +165,12 @@ def renumber(claims: Sequence[Claim], evidence: Sequence[Evidence]) -> tuple[str
         marks = "".join(f"[{n}]" for n in dict.fromkeys(order[m] for m in claim.markers))
         parts.append(f"{claim.text[:-1]} {marks}{claim.text[-1]}" if claim.text[-1] in ".!?…" else f"{claim.text} {marks}")
     return " ".join(parts), citations
+
+
+def _overlapping(c: Citation, citations: Sequence[Citation]) -> Citation | None:
+    """The first of ``citations`` whose span overlaps ``c``'s in the same article, if any."""
+    return next((o for o in citations if o.source == c.source and Span(o.start, o.end).overlaps(Span(c.start, c.end))),
+                None)
 
 
 def _citation(n: int, e: Evidence, whole: bool = False) -> Citation:
@@ -184,7 +190,7 @@ def extractive(question: str, evidence: Sequence[Evidence], timings: dict[str, f
     citations: list[Citation] = []
     for e in chosen:
         c = _citation(len(citations) + 1, e, whole=True)
-        if not any(o.source == c.source and Span(o.start, o.end).overlaps(Span(c.start, c.end)) for o in citations):
+        if _overlapping(c, citations) is None:
             citations.append(c)
     return Answer(question=question, text=quoted_text(citations), abstained=False, citations=tuple(citations),
                   timings=timings, mode="extractive", notice=notice)
