@@ -8,14 +8,15 @@ service retrieves it:
   hold a gold article's sentence are positives; unanswerable ones are negatives;
 - hard negatives: every answerable dev question asked again of the archive without its
   article(s) (``RagService.retrieve(exclude=...)``): the closest other article's evidence;
-- squad-uk-mini questions outside the eval's sample (``--squad-uk``): answerable Ukrainian
-  questions from another source, used to choose the threshold, not fitted;
+- squad-uk-mini questions about the paragraphs the eval's sample never asks about
+  (``--squad-uk``): answerable Ukrainian questions from another source, used to choose the
+  threshold, not fitted;
 - optionally SQuAD 2.0 (English, ``../shared/qa/squad2-en-sample``): N answerable and N
   unanswerable questions over their paragraphs, in a collection of their own.
 
 A logistic regression (scikit-learn) on standardised features; its threshold is chosen on
-out-of-fold probabilities of the dev examples (and the squad-uk positives) so that no more than ``--max-false-abstention``
-of the answerable questions abstain. The features' weights are printed and written.
+out-of-fold probabilities of the dev examples (and the squad-uk positives) so that no more than
+``--max-false-abstention`` of the answerable questions abstain. The features' weights are printed and written.
 """
 
 from __future__ import annotations
@@ -142,11 +143,12 @@ def main() -> int:
                              "sample of SAMPLE questions does not cover (0: not)")
     parser.add_argument("--from-dump", type=Path, help="fit on examples written by --dump instead of retrieving")
     args = parser.parse_args()
+    chosen = tuple(f.strip() for f in args.features.split(",") if f.strip())
     service = None
     if args.from_dump:
         dumped = json.loads(args.from_dump.read_text())
         names = list(dumped["features"])  # a dump may hold more signals than FEATURES has now
-        lacking = [f.strip() for f in args.features.split(",") if f.strip() and f.strip() not in names]
+        lacking = [f for f in chosen if f not in names]
         if lacking:
             raise SystemExit(f"the dump lacks the features {', '.join(lacking)}: make a new one with --dump")
         X = [[row[names.index(f)] if f in names else 0.0 for f in FEATURES] for row in dumped["X"]]
@@ -163,10 +165,10 @@ def main() -> int:
             X, y, kinds, langs = X + Xs, y + ys, kinds + ks, langs + ["uk"] * len(ys)
     if args.dump:
         args.dump.write_text(json.dumps({"features": FEATURES, "X": X, "y": y, "kinds": kinds, "langs": langs}))
-    chosen = tuple(f.strip() for f in args.features.split(",") if f.strip())
     columns = [FEATURES.index(f) for f in chosen]
     Xa, ya = np.array(X)[:, columns], np.array(y)
-    fit = np.array([k != "squad-uk" for k in kinds])  # calibration-only examples are not fitted
+    kind = np.array(kinds)
+    fit = kind != "squad-uk"  # calibration-only examples are not fitted
     mean, scale = Xa[fit].mean(axis=0), Xa[fit].std(axis=0)
     scale[scale == 0] = 1.0
     Z = (Xa - mean) / scale
@@ -178,9 +180,9 @@ def main() -> int:
     if (~fit).any():
         oof[~fit] = model.predict_proba(Z[~fit])[:, 1]
     # the threshold: the highest one that keeps answerable questions' abstentions within the limit.
-    # One cut for both languages: a cut per language, measured on dev, only moved along the same
-    # curve (English unanswerable refused 0.54 -> 0.38, Ukrainian 0.04 -> 0.08 once squad-uk
-    # questions joined the Ukrainian positives)
+    # One cut for both languages: a cut per language, measured on dev with squad-uk positives
+    # beside the Ukrainian ones, only moved along the same curve (English unanswerable refused
+    # 0.54 -> 0.38, Ukrainian 0.04 -> 0.08)
     positives = np.sort(oof[ya == 1])
     k = int(np.floor(args.max_false_abstention * len(positives)))
     threshold = float(positives[k]) - 1e-6 if len(positives) else 0.5
@@ -188,10 +190,10 @@ def main() -> int:
     for name, mask in [("all", np.ones(len(ya), dtype=bool))] + [(l, lang == l) for l in sorted(set(langs))]:
         print(f"{name}: examples {int(mask.sum())} (positives {int(ya[mask].sum())}); threshold {threshold:.3f}: "
               f"out-of-fold false abstention {float(np.mean(oof[(ya == 1) & mask] < threshold)):.3f}")
-        for kind in sorted(set(kinds)):
-            m = mask & np.array([k == kind for k in kinds])
+        for each in sorted(set(kinds)):
+            m = mask & (kind == each)
             if m.any():
-                print(f"  {kind}: {int(m.sum())}, refused {float(np.mean(oof[m] < threshold)):.3f}")
+                print(f"  {each}: {int(m.sum())}, refused {float(np.mean(oof[m] < threshold)):.3f}")
     out = Model(chosen, tuple(float(v) for v in mean), tuple(float(v) for v in scale),
                 tuple(float(v) for v in model.coef_[0]), float(model.intercept_[0]), threshold)
     for f, c in sorted(zip(chosen, out.coef), key=lambda fc: -abs(fc[1])):
