@@ -14,6 +14,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from rag import selection
 from rag.glossary import meanings_in
 from rag.llm.base import Message
 from rag.types import Answer, Citation, Evidence, Span
@@ -181,14 +182,12 @@ def _citation(n: int, e: Evidence, whole: bool = False) -> Citation:
 
 
 def extractive(question: str, evidence: Sequence[Evidence], timings: dict[str, float], notice: str = "",
-               k: int = 3, margin: float = 0.0) -> Answer:
-    """The best evidence sentences themselves, each cited (the tail of a quotation with the
-    whole quotation): the answer without an LLM. Sentences after the first are kept only within
-    ``margin`` of its score, and only where they add text not already cited."""
-    rank = [e.meta.get("rank_score", e.score) for e in evidence[:k]]
-    chosen = [e for e, r in zip(evidence[:k], rank) if r >= rank[0] - margin] if evidence else []
+               k: int = 3, second: float | None = None) -> Answer:
+    """The evidence sentences :func:`rag.selection.choose` picks, each cited (the tail of a
+    quotation with the whole quotation): the answer without an LLM. A sentence after the first
+    needs the selection model's probability ``second`` (None: the model's own threshold)."""
     citations: list[Citation] = []
-    for e in chosen:
+    for e in selection.choose(question, evidence, k, second=second):
         c = _citation(len(citations) + 1, e, whole=True)
         if _overlapping(c, citations) is None:
             citations.append(c)
@@ -221,7 +220,7 @@ def abstain(question: str, reason: str, related: Sequence[Evidence], timings: di
 def compose(question: str, raw: str, evidence: Sequence[Evidence], timings: dict[str, float],
             embed_claims: Callable[[Sequence[str]], np.ndarray], evidence_vectors: np.ndarray,
             floor: float = 0.55, margin: float = 0.05, assign: float = 0.6, extractive_k: int = 3,
-            extractive_margin: float = 0.0, topic_margin: float = 1.0, max_claims: int = 99) -> Answer:
+            extractive_second: float | None = None, topic_margin: float = 1.0, max_claims: int = 99) -> Answer:
     """The final answer from the LLM's raw text: abstain if it says so, keep supported
     claims that answer the question, and fall back to the extractive answer if none survive."""
     if said_no_answer(raw):
@@ -238,7 +237,7 @@ def compose(question: str, raw: str, evidence: Sequence[Evidence], timings: dict
     if not claims:
         why = "its claims did not match their quotes" if removed else "it had no claim backed by a passage"
         answer = extractive(question, evidence, timings, notice=f"the language model's answer was not shown ({why}); "
-                            "showing the passages", k=extractive_k, margin=extractive_margin)
+                            "showing the passages", k=extractive_k, second=extractive_second)
         return replace(answer, removed=tuple(removed))
     text, citations = renumber(claims, evidence)
     notice = f"{len(removed)} generated sentence(s) removed: they said what their quotes do not" if removed else ""

@@ -17,18 +17,16 @@ The LLM's own "not in sources" is the last signal, applied where the answer is w
 
 from __future__ import annotations
 
-import json
-import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from typing import Collection, Mapping, Sequence
 
 from translitua import translit
 
 from rag.coverage import Entity, gazetteer, is_mentioned
 from rag.evidence import term_overlap
+from rag.logistic import Model, packaged
 from rag.names import ORDINARY_ENGLISH, TextIndex, mention_score, name_words
 from rag.tokens import is_common_english
 from rag.types import Evidence
@@ -265,37 +263,10 @@ def _text(e: Evidence) -> str:
     return e.quotation.text if e.quotation is not None else e.quote.text
 
 
-@dataclass(frozen=True)
-class Model:
-    """A logistic model over :data:`FEATURES`, standardised; ``threshold`` on its probability."""
-
-    features: tuple[str, ...]
-    mean: tuple[float, ...]
-    scale: tuple[float, ...]
-    coef: tuple[float, ...]
-    intercept: float
-    threshold: float
-
-    def probability(self, values: Mapping[str, float]) -> float:
-        z = self.intercept + sum(c * (values.get(f, 0.0) - m) / (s or 1.0)
-                                 for f, m, s, c in zip(self.features, self.mean, self.scale, self.coef))
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-
-    def contributions(self, values: Mapping[str, float]) -> dict[str, float]:
-        return {f: c * (values.get(f, 0.0) - m) / (s or 1.0)
-                for f, m, s, c in zip(self.features, self.mean, self.scale, self.coef)}
-
-    def to_json(self) -> str:
-        return json.dumps({"features": self.features, "mean": self.mean, "scale": self.scale, "coef": self.coef,
-                           "intercept": self.intercept, "threshold": self.threshold}, indent=1)
-
-
 @lru_cache(maxsize=1)
 def default_model() -> Model:
     """The committed model (``rag/data/answerability.json``)."""
-    raw = json.loads(resources.files("rag.data").joinpath("answerability.json").read_text(encoding="utf-8"))
-    return Model(tuple(raw["features"]), tuple(raw["mean"]), tuple(raw["scale"]), tuple(raw["coef"]),
-                 float(raw["intercept"]), float(raw["threshold"]))
+    return packaged("answerability.json")
 
 
 _TYPE_WORDS = {"money": "a sum of money", "percent": "a percentage", "count": "a number of that kind",

@@ -482,8 +482,9 @@ class RagService:
             index = self._name_indexes[body] = TextIndex.of([body])
         return index
 
-    def _extractive_args(self) -> tuple[int, float]:
-        return self.settings.extractive_max, self.settings.extractive_margin
+    def _extractive_args(self) -> tuple[int, float | None]:
+        second = self.settings.extractive_second
+        return self.settings.extractive_max, None if second < 0 else second
 
     def _ready_store(self, collection: str | None) -> Store:
         store = self.store(collection)

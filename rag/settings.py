@@ -93,8 +93,11 @@ class Settings:
     # are padding and dropped (seeds, LLM answers: citation precision 0.585 -> 0.67, recall kept)
     claim_topic_margin: float = 0.10
     max_claims: int = 3  # the prompt asks for one to three sentences; small models write six
+    # an extractive answer cites at most this many sentences, the best by the selection model
+    # (rag/selection.py); one after the first needs the model's probability extractive_second
+    # (below 0: the trained model's own threshold, rag/data/selection.json)
     extractive_max: int = 3
-    extractive_margin: float = 0.0
+    extractive_second: float = -1.0
     # an extractive citation of a sentence that closes a quotation holds the whole quotation (its
     # start and its speaker), when it is at most this long; else the sentence alone
     quotation_max_chars: int = 600

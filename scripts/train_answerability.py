@@ -34,7 +34,8 @@ sys.path.insert(0, str(ROOT))
 
 from evals.archive.run import CI_COLLECTION, load_questions  # noqa: E402
 from evals.run import standalone  # noqa: E402
-from rag.answerability import FEATURES, Model  # noqa: E402
+from rag.answerability import FEATURES  # noqa: E402
+from rag.logistic import Model  # noqa: E402
 from rag.answer import language  # noqa: E402
 from rag.service import RagService  # noqa: E402
 from rag.settings import Settings  # noqa: E402

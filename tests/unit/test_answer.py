@@ -67,9 +67,9 @@ def test_compose_falls_back_to_extractive_when_no_claim_survives():
     assert out.mode == "extractive" and out.citations[0].quote == "Перше речення."
 
 
-def test_extractive_keeps_only_sentences_near_the_best():
-    out = A.extractive("Q?", EVIDENCE, {}, k=3, margin=0.15)
-    assert len(A.extractive("Q?", EVIDENCE, {}).citations) == 1
+def test_extractive_cites_a_second_sentence_only_near_the_first():
+    assert len(A.extractive("Q?", EVIDENCE, {}, k=3, second=2.0).citations) == 1
+    out = A.extractive("Q?", EVIDENCE, {}, k=2, second=0.0)
     assert [c.quote for c in out.citations] == ["Перше речення.", "Друге речення про ППО."]
 
 
@@ -78,7 +78,7 @@ def test_extractive_cites_the_whole_quotation_a_sentence_closes_once():
     tail = Evidence(quote=make_quote("q.txt", text, 8, 27), title="T", score=0.6,
                     quotation=make_quote("q.txt", text, 0, 27))
     opening = Evidence(quote=make_quote("q.txt", text, 0, 6), title="T", score=0.59)
-    out = A.extractive("Q?", [tail, opening], {}, k=3, margin=0.15)
+    out = A.extractive("Q?", [tail, opening], {}, k=3, second=0.0)
     assert [(c.quote, c.start, c.n) for c in out.citations] == [('"Перше. Друге", сказав він.', 0, 1)]
     related = A.abstain("Q?", "no", [tail], {}).related  # only extractive answers widen
     assert related[0].quote == 'Друге", сказав він.'

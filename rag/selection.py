@@ -1,0 +1,96 @@
+"""Which evidence sentences an extractive answer cites.
+
+Evidence ranking (:func:`rag.evidence.select_evidence`) orders sentences for the search and
+the answerability decision; the cited sentence is chosen again among them by a small logistic
+model over each sentence's signals: its rank score and gap to the best, whether it holds an
+item of the asked type (an amount for "how much", a date for "when"), the question's rare
+words and names in it, and its place in the ranking. ``scripts/train_selection.py`` fits it
+on the archive eval's dev questions and the squad-uk-mini questions the squad eval never
+asks (``rag/data/selection.json``). A sentence after the first is cited only when the model
+gives it at least ``second`` (the file's threshold) times the first's probability, a near
+tie: a second quote costs citation precision whenever it does not answer.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Sequence
+
+from rag.answerability import asked_type, entity_score, type_satisfied
+from rag.coverage import question_entities
+from rag.evidence import term_overlap
+from rag.logistic import Model, packaged
+from rag.names import TextIndex
+from rag.types import Evidence, Span
+
+FEATURES = ("rank", "rank_gap", "type_ok", "type_needed", "lexical", "names", "position")
+
+
+def cited_text(e: Evidence) -> str:
+    """What a citation of ``e`` shows: the whole quotation it closes, or the sentence."""
+    return e.quotation.text if e.quotation is not None else e.quote.text
+
+
+def sentence_signals(question: str, evidence: Sequence[Evidence]) -> list[dict[str, float]]:
+    """The model's inputs for each evidence sentence, in the evidence's order.
+
+    >>> from rag.types import make_quote
+    >>> text = "Уряд виділив 5 млн грн на ремонт. Міністр приїхав до Львова."
+    >>> ev = [Evidence(make_quote("a.txt", text, 34, 60), "T", 0.7, meta={"rank_score": 0.8}),
+    ...       Evidence(make_quote("a.txt", text, 0, 33), "T", 0.6, meta={"rank_score": 0.7})]
+    >>> rows = sentence_signals("How much did the government allocate for repairs?", ev)
+    >>> [(r["type_ok"], round(r["rank_gap"], 2), r["position"]) for r in rows]
+    [(0.0, 0.0, 0.0), (1.0, -0.1, 1.0)]
+    """
+    if not evidence:
+        return []
+    texts = [cited_text(e) for e in evidence]
+    lexical = term_overlap(question, texts)
+    kind = asked_type(question)
+    entities = question_entities(question)
+    rank = [float(e.meta.get("rank_score", e.score)) for e in evidence]
+    best = max(rank)
+    rows = []
+    for i, (text, r) in enumerate(zip(texts, rank)):
+        if entities:
+            index = TextIndex.of([text])
+            names = sum(float(entity_score(x, text, index) or 0.0) for x in entities) / len(entities)
+        else:
+            names = 1.0
+        rows.append({"rank": r, "rank_gap": r - best, "type_ok": float(bool(kind) and type_satisfied(kind, text)),
+                     "type_needed": float(bool(kind)), "lexical": float(lexical[i]), "names": names,
+                     "position": float(i)})
+    return rows
+
+
+@lru_cache(maxsize=1)
+def default_model() -> Model:
+    """The committed model (``rag/data/selection.json``)."""
+    return packaged("selection.json")
+
+
+def choose(question: str, evidence: Sequence[Evidence], k: int = 3, model: Model | None = None,
+           second: float | None = None) -> list[Evidence]:
+    """The sentences to cite, best first: the most probable answer, then up to ``k - 1`` more
+    whose probability is at least ``second`` (default: the model's threshold) times the first's,
+    none overlapping a chosen one (two sentences of one quotation are one citation)."""
+    if not evidence:
+        return []
+    model = model or default_model()
+    cut = model.threshold if second is None else second
+    probs = [model.probability(v) for v in sentence_signals(question, evidence)]
+    order = sorted(range(len(evidence)), key=lambda i: -probs[i])
+    chosen: list[Evidence] = []
+    for n, i in enumerate(order):
+        if len(chosen) >= k or (n and probs[i] < cut * probs[order[0]]):
+            break
+        if not any(_overlap(evidence[i], c) for c in chosen):
+            chosen.append(evidence[i])
+    return chosen
+
+
+def _overlap(a: Evidence, b: Evidence) -> bool:
+    """Do the citations of ``a`` and ``b`` share text?"""
+    qa = a.quotation if a.quotation is not None else a.quote
+    qb = b.quotation if b.quotation is not None else b.quote
+    return qa.source == qb.source and Span(qa.start, qa.end).overlaps(Span(qb.start, qb.end))

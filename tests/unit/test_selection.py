@@ -1,0 +1,35 @@
+from rag import selection as S
+from rag.logistic import Model
+from rag.types import Evidence, make_quote
+
+TEXT = "Міністр відвідав лікарню у Львові. На ремонт лікарні виділили 5 млн грн. Лікарня працює з 1990 року."
+
+
+def ev(start, end, rank, quotation=None):
+    return Evidence(quote=make_quote("a.txt", TEXT, start, end), title="T", score=rank, meta={"rank_score": rank},
+                    quotation=quotation)
+
+
+def test_the_sentence_holding_the_asked_amount_is_cited_over_a_slightly_closer_one():
+    evidence = [ev(0, 34, 0.62), ev(35, 72, 0.60), ev(73, 100, 0.50)]
+    chosen = S.choose("How much money was allocated for the hospital repairs?", evidence, k=1)
+    assert [e.quote.text for e in chosen] == ["На ремонт лікарні виділили 5 млн грн."]
+    # asked for nothing checkable, the evidence's own order stands
+    assert S.choose("Що відомо про лікарню?", evidence, k=1)[0].quote.start == 0
+
+
+def test_a_later_sentence_needs_the_given_share_of_the_first_ones_probability():
+    rank_only = Model(("rank",), (0.0,), (1.0,), (10.0,), -5.0, 0.9)  # p = 0.5 at rank 0.5
+    evidence = [ev(0, 34, 0.60), ev(35, 72, 0.58), ev(73, 100, 0.30)]
+    assert len(S.choose("Q?", evidence, k=3, model=rank_only)) == 2
+    assert len(S.choose("Q?", evidence, k=3, model=rank_only, second=0.99)) == 1
+    assert len(S.choose("Q?", evidence, k=3, model=rank_only, second=0.0)) == 3
+    assert len(S.choose("Q?", evidence, k=2, model=rank_only, second=0.0)) == 2
+    assert S.choose("Q?", [], model=rank_only) == []
+
+
+def test_two_sentences_of_one_quotation_are_one_citation():
+    whole = make_quote("a.txt", TEXT, 0, 72)
+    rank_only = Model(("rank",), (0.0,), (1.0,), (1.0,), 0.0, 0.0)
+    chosen = S.choose("Q?", [ev(0, 34, 0.6, whole), ev(35, 72, 0.59, whole), ev(73, 100, 0.5)], k=3, model=rank_only)
+    assert [(e.quote.start, e.quotation is not None) for e in chosen] == [(0, True), (73, False)]
