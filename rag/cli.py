@@ -89,7 +89,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
             if args.chat:
                 history.append(asked.text)
             answer = service.ask(asked, use_llm=False if args.no_llm else (True if args.llm else None),
-                                 glosses=False if args.no_llm else None)
+                                 glosses=False if args.no_llm else None, reader=False if args.no_llm else None)
             if args.chat:
                 sources = [c.source for c in answer.citations]
         except RagError as exc:

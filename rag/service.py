@@ -233,14 +233,15 @@ class RagService:
 
     # ---- questions ------------------------------------------------------------------------
     def ask(self, question: str | Question, collection: str | None = None, use_llm: bool | None = None,
-            evidence_k: int | None = None, language: str | None = None, glosses: bool | None = None) -> Answer:
-        return _final(self.ask_stream(question, collection, use_llm, evidence_k, language, glosses))
+            evidence_k: int | None = None, language: str | None = None, glosses: bool | None = None,
+            reader: bool | None = None) -> Answer:
+        return _final(self.ask_stream(question, collection, use_llm, evidence_k, language, glosses, reader))
 
     def answer(self, found: Retrieval, use_llm: bool | None = None, language: str | None = None,
-               glosses: bool | None = None) -> Answer:
+               glosses: bool | None = None, reader: bool | None = None) -> Answer:
         """The answer to an already retrieved question (the evals score retrieval and answer
         from one search)."""
-        return _final(self.answer_stream(found, use_llm, language, glosses))
+        return _final(self.answer_stream(found, use_llm, language, glosses, reader))
 
     def follow_up(self, history: Sequence[str], question: str, collection: str | None = None) -> Question:
         """``question`` as the turn after the questions in ``history`` when their answers are not
@@ -336,18 +337,21 @@ class RagService:
 
     def ask_stream(self, question: str | Question, collection: str | None = None, use_llm: bool | None = None,
                    evidence_k: int | None = None, language: str | None = None,
-                   glosses: bool | None = None) -> Iterator[Event]:
+                   glosses: bool | None = None, reader: bool | None = None) -> Iterator[Event]:
         """Status lines, generated tokens, then the checked answer. ``use_llm``: the LLM writes
         the answer (True), the evidence sentences are the answer (False), or ``RAG_ANSWER_MODE``
         decides (None). ``glosses``: an extractive answer to an English question carries English
-        glosses of its quotes (None: ``RAG_GLOSSES``). ``language`` ("en"/"uk") overrides the
-        answer language, which is otherwise the question's."""
+        glosses of its quotes (None: ``RAG_GLOSSES``). ``reader``: where the answerability model
+        is unsure, the LLM is asked to find the answer in the passages first (None:
+        ``RAG_READER_BELOW`` > 0). ``language`` ("en"/"uk") overrides the answer language, which
+        is otherwise the question's."""
         question = as_question(question)
         yield Status(f"searching {collection or self.settings.collection}")
-        yield from self.answer_stream(self.retrieve(question, collection, evidence_k), use_llm, language, glosses)
+        yield from self.answer_stream(self.retrieve(question, collection, evidence_k), use_llm, language, glosses,
+                                      reader)
 
     def answer_stream(self, found: Retrieval, use_llm: bool | None = None, language: str | None = None,
-                      glosses: bool | None = None) -> Iterator[Event]:
+                      glosses: bool | None = None, reader: bool | None = None) -> Iterator[Event]:
         """``ask_stream`` after the search: gate on the evidence, then answer from it."""
         question = found.question
         lang = language or answering.language(question)
@@ -365,6 +369,16 @@ class RagService:
             yield done(answering.abstain(question, "no passage is close enough to the question", evidence, timings))
             return
         decision = found.decision
+        below = self.settings.reader_below
+        if decision is not None and reader is not False and answerability.needs_reader(decision, below):
+            llm = self.llm()
+            if llm is not None:
+                yield Status("the match is uncertain: asking the language model to find the answer in the passages")
+                t_read = time.perf_counter()
+                decision = answerability.confirm(
+                    question, evidence, decision,
+                    lambda m: llm.complete(m, answerability.READER_MAX_TOKENS, self.settings.llm_timeout_s), below)
+                timings["reader_ms"] = (time.perf_counter() - t_read) * 1000
         if decision is not None and not decision.answerable:
             yield done(answering.abstain(question, decision.reason, evidence, timings))
             return

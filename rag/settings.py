@@ -93,6 +93,10 @@ class Settings:
     # are padding and dropped (seeds, LLM answers: citation precision 0.585 -> 0.67, recall kept)
     claim_topic_margin: float = 0.10
     max_claims: int = 3  # the prompt asks for one to three sentences; small models write six
+    # where the answerability model's probability is above its threshold but under this, the LLM is
+    # asked to copy the answer from the best passages, and the question is not answered if it cannot
+    # (rag.answerability.confirm; chosen on archive dev, docs/NOTES.md). 0: never asked
+    reader_below: float = 0.4
     # an extractive answer cites at most this many sentences, the best by the selection model
     # (rag/selection.py); one after the first needs the model's probability extractive_second
     # (below 0: the trained model's own threshold, rag/data/selection.json)

@@ -1,0 +1,43 @@
+import pytest
+
+from rag import answerability as A
+from rag.errors import LLMError
+from rag.types import Evidence, make_quote
+
+TEXT = "Депутати виділили 5 млн грн на ремонт школи. Роботи почнуться влітку."
+EVIDENCE = [Evidence(make_quote("a.txt", TEXT, 0, 44), "T", 0.7), Evidence(make_quote("a.txt", TEXT, 45, 69), "T", 0.6)]
+QUESTION = "How much did the deputies allocate for the school?"
+UNSURE, SURE = A.Decision(True, 0.3), A.Decision(True, 0.9)
+
+
+def reading(reply):
+    asked = []
+
+    def read(messages):
+        asked.append(messages)
+        if isinstance(reply, Exception):
+            raise reply
+        return reply
+
+    return read, asked
+
+
+@pytest.mark.parametrize("reply, answerable", [("NONE", False), ("", False), ("на ремонт школи", True),
+                                               ("5 млн грн", True), ("five million", False)])
+def test_an_unsure_decision_stands_only_if_the_reader_copies_or_finds_the_asked_item(reply, answerable):
+    read, asked = reading(reply)
+    decision = A.confirm(QUESTION, EVIDENCE, UNSURE, read, below=0.4)
+    assert decision.answerable is answerable and len(asked) == 1
+    assert decision.reason == ("" if answerable else "the language model found no answer in the closest passages")
+    assert "Роботи почнуться влітку." in asked[0][-1].content and QUESTION in asked[0][-1].content
+
+
+def test_a_sure_or_negative_decision_is_not_read_and_a_failing_llm_changes_nothing():
+    read, asked = reading("NONE")
+    assert A.confirm(QUESTION, EVIDENCE, SURE, read, below=0.4) == SURE
+    no = A.Decision(False, 0.1, "no passage is close enough to the question")
+    assert A.confirm(QUESTION, EVIDENCE, no, read, below=0.4) == no
+    assert A.confirm(QUESTION, EVIDENCE, UNSURE, read, below=0.0) == UNSURE
+    assert asked == []
+    failing, _ = reading(LLMError("down"))
+    assert A.confirm(QUESTION, EVIDENCE, UNSURE, failing, below=0.4) == UNSURE
