@@ -185,7 +185,8 @@ def extractive(question: str, evidence: Sequence[Evidence], timings: dict[str, f
                k: int = 3, second: float | None = None) -> Answer:
     """The evidence sentences :func:`rag.selection.choose` picks, each cited (the tail of a
     quotation with the whole quotation): the answer without an LLM. A sentence after the first
-    needs the selection model's probability ``second`` (None: the model's own threshold)."""
+    needs ``second`` times the first's probability of holding the answer (None or below 0: the
+    selection model's own share)."""
     citations: list[Citation] = []
     for e in selection.choose(question, evidence, k, second=second):
         c = _citation(len(citations) + 1, e, whole=True)

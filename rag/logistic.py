@@ -15,7 +15,9 @@ from typing import Mapping
 
 @dataclass(frozen=True)
 class Model:
-    """A logistic model over ``features``, standardised; ``threshold`` on its probability.
+    """A logistic model over ``features``, standardised; ``threshold`` is the cut its user applies
+    to the probability (answerability: the probability to answer; selection: the share of the best
+    sentence's probability a later one needs).
 
     >>> m = Model(("a",), (1.0,), (2.0,), (4.0,), 0.0, 0.5)
     >>> round(m.probability({"a": 1.0}), 2), round(m.probability({"a": 3.0}), 2)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Sequence
 
-from rag.answerability import asked_type, entity_score, type_satisfied
+from rag.answerability import asked_type, coverage, entity_score, type_satisfied
 from rag.coverage import question_entities
 from rag.evidence import term_overlap
 from rag.logistic import Model, packaged
@@ -52,11 +52,8 @@ def sentence_signals(question: str, evidence: Sequence[Evidence]) -> list[dict[s
     best = max(rank)
     rows = []
     for i, (text, r) in enumerate(zip(texts, rank)):
-        if entities:
-            index = TextIndex.of([text])
-            names = sum(float(entity_score(x, text, index) or 0.0) for x in entities) / len(entities)
-        else:
-            names = 1.0
+        # how much of the question's names the sentence writes (None: a name that says nothing either way)
+        names = coverage([entity_score(x, text, TextIndex.of([text])) for x in entities]) if entities else 1.0
         rows.append({"rank": r, "rank_gap": r - best, "type_ok": float(bool(kind) and type_satisfied(kind, text)),
                      "type_needed": float(bool(kind)), "lexical": float(lexical[i]), "names": names,
                      "position": float(i)})
@@ -72,12 +69,12 @@ def default_model() -> Model:
 def choose(question: str, evidence: Sequence[Evidence], k: int = 3, model: Model | None = None,
            second: float | None = None) -> list[Evidence]:
     """The sentences to cite, best first: the most probable answer, then up to ``k - 1`` more
-    whose probability is at least ``second`` (default: the model's threshold) times the first's,
-    none overlapping a chosen one (two sentences of one quotation are one citation)."""
-    if not evidence:
+    whose probability is at least ``second`` (None or below 0: the model's threshold) times the
+    first's, none overlapping a chosen one (two sentences of one quotation are one citation)."""
+    if not evidence or k < 1:
         return []
     model = model or default_model()
-    cut = model.threshold if second is None else second
+    cut = model.threshold if second is None or second < 0 else second
     probs = [model.probability(v) for v in sentence_signals(question, evidence)]
     order = sorted(range(len(evidence)), key=lambda i: -probs[i])
     chosen: list[Evidence] = []

@@ -72,6 +72,12 @@ class Retrieval:
     stayed: tuple[str, ...] = ()
     decision: answerability.Decision | None = None
     stages_ms: dict[str, float] = field(default_factory=dict)  # encode, search, evidence
+    asked: str = ""  # the turn as asked (a follow-up's own words; ``question`` holds the conversation)
+
+    @property
+    def turn(self) -> str:
+        """What this turn asks: the cited sentence and the LLM reader answer it, as the decision did."""
+        return self.asked or self.question
 
 
 def clean_question(question: str) -> str:
@@ -250,7 +256,9 @@ class RagService:
         answer's sources to ``contextualise`` instead)."""
         if not history or not is_follow_up(question):
             return contextualise(history, question)
-        previous = self.ask(self.follow_up(history[:-1], history[-1], collection), collection, use_llm=False, glosses=False)
+        # the previous turn is answered only to find its articles: no LLM at all
+        previous = self.ask(self.follow_up(history[:-1], history[-1], collection), collection, use_llm=False,
+                            glosses=False, reader=False)
         return contextualise(history, question, [c.source for c in previous.citations])
 
     def retrieve(self, question: str | Question, collection: str | None = None,
@@ -333,7 +341,7 @@ class RagService:
         total_ms = (time.perf_counter() - t0) * 1000
         stages = {"encode_ms": embed_ms, "search_ms": search_ms, "evidence_ms": total_ms - embed_ms - search_ms}
         return Retrieval(question, hits, evidence, total_ms, frozenset(supported),
-                         tuple(missing) or decision.missing, stayed, decision, stages)
+                         tuple(missing) or decision.missing, stayed, decision, stages, asked.asked)
 
     def ask_stream(self, question: str | Question, collection: str | None = None, use_llm: bool | None = None,
                    evidence_k: int | None = None, language: str | None = None,
@@ -341,9 +349,9 @@ class RagService:
         """Status lines, generated tokens, then the checked answer. ``use_llm``: the LLM writes
         the answer (True), the evidence sentences are the answer (False), or ``RAG_ANSWER_MODE``
         decides (None). ``glosses``: an extractive answer to an English question carries English
-        glosses of its quotes (None: ``RAG_GLOSSES``). ``reader``: where the answerability model
-        is unsure, the LLM is asked to find the answer in the passages first (None:
-        ``RAG_READER_BELOW`` > 0). ``language`` ("en"/"uk") overrides the answer language, which
+        glosses of its quotes (None: ``RAG_GLOSSES``). ``reader``: False never asks the LLM reader;
+        otherwise, where the answerability model is unsure (its probability under
+        ``RAG_READER_BELOW``), the LLM is asked to find the answer in the passages first. ``language`` ("en"/"uk") overrides the answer language, which
         is otherwise the question's."""
         question = as_question(question)
         yield Status(f"searching {collection or self.settings.collection}")
@@ -369,15 +377,16 @@ class RagService:
             yield done(answering.abstain(question, "no passage is close enough to the question", evidence, timings))
             return
         decision = found.decision
-        below = self.settings.reader_below
-        if decision is not None and reader is not False and answerability.needs_reader(decision, below):
-            llm = self.llm()
-            if llm is not None:
+        if decision is not None and reader is not False and answerability.needs_reader(decision, self.settings.reader_below):
+            reader_llm = self.llm()
+            if reader_llm is not None:
                 yield Status("the match is uncertain: asking the language model to find the answer in the passages")
                 t_read = time.perf_counter()
+                timeout = min(self.settings.llm_timeout_s, answerability.READER_TIMEOUT_S)
                 decision = answerability.confirm(
-                    question, evidence, decision,
-                    lambda m: llm.complete(m, answerability.READER_MAX_TOKENS, self.settings.llm_timeout_s), below)
+                    found.turn, evidence, decision,
+                    lambda m: reader_llm.complete(m, answerability.READER_MAX_TOKENS, timeout),
+                    self.settings.reader_below)
                 timings["reader_ms"] = (time.perf_counter() - t_read) * 1000
         if decision is not None and not decision.answerable:
             yield done(answering.abstain(question, decision.reason, evidence, timings))
@@ -387,7 +396,7 @@ class RagService:
         llm = self.llm() if use_llm else None
         if llm is None:
             notice = "" if not use_llm else f"extractive answer: the language model is {self.llm_status()}"
-            answer = answering.extractive(question, evidence, timings, notice, *self._extractive_args())
+            answer = answering.extractive(found.turn, evidence, timings, notice, *self._extractive_args())
             if glosses and lang == "en" and any(needs_gloss(c.quote) for c in answer.citations) and self.llm():
                 yield Token(answer.text)  # the quotes at once; their glosses follow
                 answer = yield from self._glossed(answer)
@@ -405,7 +414,7 @@ class RagService:
                 yield Token(piece)
         except LLMError as exc:
             timings["generate_ms"] = (time.perf_counter() - t1) * 1000
-            answer = answering.extractive(question, evidence, timings, f"extractive answer: {exc}",
+            answer = answering.extractive(found.turn, evidence, timings, f"extractive answer: {exc}",
                                           *self._extractive_args())
             yield done(replace(answer, tokens=llm.usage(messages, "".join(pieces))))
             return
@@ -496,9 +505,8 @@ class RagService:
             index = self._name_indexes[body] = TextIndex.of([body])
         return index
 
-    def _extractive_args(self) -> tuple[int, float | None]:
-        second = self.settings.extractive_second
-        return self.settings.extractive_max, None if second < 0 else second
+    def _extractive_args(self) -> tuple[int, float]:
+        return self.settings.extractive_max, self.settings.extractive_second
 
     def _ready_store(self, collection: str | None) -> Store:
         store = self.store(collection)

@@ -98,8 +98,9 @@ class Settings:
     # (rag.answerability.confirm; chosen on archive dev, docs/NOTES.md). 0: never asked
     reader_below: float = 0.4
     # an extractive answer cites at most this many sentences, the best by the selection model
-    # (rag/selection.py); one after the first needs the model's probability extractive_second
-    # (below 0: the trained model's own threshold, rag/data/selection.json)
+    # (rag/selection.py); one after the first needs extractive_second times the first's probability
+    # of holding the answer (below 0: the trained model's own share, rag/data/selection.json).
+    # Replaces RAG_EXTRACTIVE_MARGIN (a margin on the evidence score), gone in the tenth session
     extractive_max: int = 3
     extractive_second: float = -1.0
     # an extractive citation of a sentence that closes a quotation holds the whole quotation (its

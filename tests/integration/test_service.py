@@ -237,6 +237,17 @@ def test_a_follow_up_that_names_nobody_new_stays_with_the_previous_answers_artic
     assert not other.abstained and other.citations[0].source.startswith("004")
 
 
+def test_a_follow_up_is_read_by_its_own_turn_and_its_hidden_previous_turn_asks_no_llm(service, monkeypatch):
+    first, then = "What did Umerov discuss with Austin?", "And what about air defence?"
+    found = service.retrieve(service.follow_up([first], then))
+    assert found.turn == then and first in found.question  # the cited sentence is chosen for the turn
+    calls = []
+    real = service.ask
+    monkeypatch.setattr(service, "ask", lambda *a, **kw: calls.append(kw) or real(*a, **kw))
+    service.follow_up([first], then)
+    assert [(c["use_llm"], c["glosses"], c["reader"]) for c in calls] == [(False, False, False)]
+
+
 def test_a_follow_up_on_a_topic_the_previous_article_lacks_says_so(service):
     from rag.followup import contextualise
 

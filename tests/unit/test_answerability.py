@@ -22,8 +22,8 @@ def reading(reply):
     return read, asked
 
 
-@pytest.mark.parametrize("reply, answerable", [("NONE", False), ("", False), ("на ремонт школи", True),
-                                               ("5 млн грн", True), ("five million", False)])
+@pytest.mark.parametrize("reply, answerable", [("NONE", False), ("None.", False), ("на ремонт школи", True),
+                                               ("5 млн грн", True), ("five million", False), ("Ні", False)])
 def test_an_unsure_decision_stands_only_if_the_reader_copies_or_finds_the_asked_item(reply, answerable):
     read, asked = reading(reply)
     decision = A.confirm(QUESTION, EVIDENCE, UNSURE, read, below=0.4)
@@ -41,3 +41,6 @@ def test_a_sure_or_negative_decision_is_not_read_and_a_failing_llm_changes_nothi
     assert asked == []
     failing, _ = reading(LLMError("down"))
     assert A.confirm(QUESTION, EVIDENCE, UNSURE, failing, below=0.4) == UNSURE
+    silent, asked = reading("  ")
+    assert A.confirm(QUESTION, EVIDENCE, UNSURE, silent, below=0.4) == UNSURE and len(asked) == 1
+    assert A.confirm(QUESTION, [], UNSURE, silent, below=0.4) == UNSURE and len(asked) == 1
