@@ -176,7 +176,7 @@ def _overlapping(c: Citation, citations: Sequence[Citation]) -> Citation | None:
 
 def _citation(n: int, e: Evidence, whole: bool = False) -> Citation:
     """The evidence sentence as citation ``n``; with ``whole``, the quotation it closes if any."""
-    quote = e.quotation if whole and e.quotation is not None else e.quote
+    quote = e.cited if whole else e.quote
     return Citation(n=n, source=quote.source, title=e.title, quote=quote.text, start=quote.start, end=quote.end,
                     score=e.score)
 
@@ -187,11 +187,8 @@ def extractive(question: str, evidence: Sequence[Evidence], timings: dict[str, f
     quotation with the whole quotation): the answer without an LLM. A sentence after the first
     needs ``second`` times the first's probability of holding the answer (None or below 0: the
     selection model's own share)."""
-    citations: list[Citation] = []
-    for e in selection.choose(question, evidence, k, second=second):
-        c = _citation(len(citations) + 1, e, whole=True)
-        if _overlapping(c, citations) is None:
-            citations.append(c)
+    # choose leaves out a sentence whose citation overlaps a chosen one
+    citations = [_citation(n, e, whole=True) for n, e in enumerate(selection.choose(question, evidence, k, second=second), 1)]
     return Answer(question=question, text=quoted_text(citations), abstained=False, citations=tuple(citations),
                   timings=timings, mode="extractive", notice=notice)
 
@@ -251,8 +248,7 @@ def verify_claims(claims: Sequence[Claim], evidence: Sequence[Evidence], questio
     line for each claim removed ("claim (number 70; month 7)")."""
     kept, removed = [], []
     for claim in claims:
-        quotes = [evidence[m - 1].quotation.text if evidence[m - 1].quotation is not None else evidence[m - 1].quote.text
-                  for m in claim.markers]
+        quotes = [evidence[m - 1].cited.text for m in claim.markers]
         verdict = check_claim(claim.text, quotes, question)
         if verdict.supported:
             kept.append(claim)

@@ -248,8 +248,8 @@ def signals(question: str, evidence: Sequence[Evidence], entities: Sequence[Enti
         "names_mean": sum(scores) / len(scores) if scores else 1.0,
         "names_sentence": sum(sentence_scores) / len(sentence_scores) if sentence_scores else 1.0,
         "type_needed": float(bool(kind)),
-        "type_top1": float(type_satisfied(kind, _text(top))),
-        "type_top3": float(any(type_satisfied(kind, _text(e)) for e in top3)),
+        "type_top1": float(type_satisfied(kind, top.cited.text)),
+        "type_top3": float(any(type_satisfied(kind, e.cited.text) for e in top3)),
         "sources3": float(len({e.quote.source for e in top3})),
         # the question embedded for finding its answer, and without its names (what is asked
         # about them): "how much profit" against a sentence about a contract sum
@@ -263,10 +263,6 @@ def signals(question: str, evidence: Sequence[Evidence], entities: Sequence[Enti
     }
     missing = [e.text for e, s in zip(entities, scores) if s == 0.0]
     return values, missing
-
-
-def _text(e: Evidence) -> str:
-    return e.quotation.text if e.quotation is not None else e.quote.text
 
 
 @lru_cache(maxsize=1)

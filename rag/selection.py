@@ -26,11 +26,6 @@ from rag.types import Evidence, Span
 FEATURES = ("rank", "rank_gap", "type_ok", "type_needed", "lexical", "names", "position")
 
 
-def cited_text(e: Evidence) -> str:
-    """What a citation of ``e`` shows: the whole quotation it closes, or the sentence."""
-    return e.quotation.text if e.quotation is not None else e.quote.text
-
-
 def sentence_signals(question: str, evidence: Sequence[Evidence]) -> list[dict[str, float]]:
     """The model's inputs for each evidence sentence, in the evidence's order.
 
@@ -44,7 +39,7 @@ def sentence_signals(question: str, evidence: Sequence[Evidence]) -> list[dict[s
     """
     if not evidence:
         return []
-    texts = [cited_text(e) for e in evidence]
+    texts = [e.cited.text for e in evidence]
     lexical = term_overlap(question, texts)
     kind = asked_type(question)
     entities = question_entities(question)
@@ -88,6 +83,5 @@ def choose(question: str, evidence: Sequence[Evidence], k: int = 3, model: Model
 
 def _overlap(a: Evidence, b: Evidence) -> bool:
     """Do the citations of ``a`` and ``b`` share text?"""
-    qa = a.quotation if a.quotation is not None else a.quote
-    qb = b.quotation if b.quotation is not None else b.quote
+    qa, qb = a.cited, b.cited
     return qa.source == qb.source and Span(qa.start, qa.end).overlaps(Span(qb.start, qb.end))

@@ -149,6 +149,11 @@ class Evidence:
     meta: dict[str, Any] = field(default_factory=dict)
     quotation: Quote | None = None
 
+    @property
+    def cited(self) -> Quote:
+        """What a citation of this sentence shows: the whole quotation it closes, or the sentence."""
+        return self.quotation if self.quotation is not None else self.quote
+
 
 @dataclass(frozen=True)
 class Citation:

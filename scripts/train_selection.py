@@ -34,7 +34,7 @@ from evals import metrics as M  # noqa: E402
 from evals.archive.run import CI_COLLECTION, ensure_collection, load_questions  # noqa: E402
 from evals.run import standalone  # noqa: E402
 from rag.logistic import Model  # noqa: E402
-from rag.selection import FEATURES, cited_text, sentence_signals  # noqa: E402
+from rag.selection import FEATURES, sentence_signals  # noqa: E402
 from rag.service import RagService  # noqa: E402
 from rag.settings import Settings  # noqa: E402
 
@@ -48,8 +48,7 @@ SECOND = 0.9
 
 
 def _span(e: Any) -> tuple[str, int, int]:
-    q = e.quotation if e.quotation is not None else e.quote
-    return q.source, q.start, q.end
+    return e.cited.source, e.cited.start, e.cited.end
 
 
 def example(question: str, found: Any, gold: list[dict[str, Any]], contain: bool, facts: Any) -> dict[str, Any]:
@@ -63,7 +62,7 @@ def example(question: str, found: Any, gold: list[dict[str, Any]], contain: bool
         else:
             labels.append(int(any(g["source"] == source and g["start"] < end and start < g["end"] for g in gold)))
     return {"X": [[r[f] for f in FEATURES] for r in rows], "y": labels,
-            "texts": [cited_text(e) for e in found.evidence], "spans": [list(_span(e)) for e in found.evidence],
+            "texts": [e.cited.text for e in found.evidence], "spans": [list(_span(e)) for e in found.evidence],
             "facts": facts or [], "answerable": bool(found.decision is None or found.decision.answerable)}
 
 
