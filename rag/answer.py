@@ -182,13 +182,14 @@ def _citation(n: int, e: Evidence, whole: bool = False) -> Citation:
 
 
 def extractive(question: str, evidence: Sequence[Evidence], timings: dict[str, float], notice: str = "",
-               k: int = 3, second: float | None = None) -> Answer:
+               k: int = 3, second: float | None = None, turn: str = "") -> Answer:
     """The evidence sentences :func:`rag.selection.choose` picks, each cited (the tail of a
     quotation with the whole quotation): the answer without an LLM. A sentence after the first
     needs ``second`` times the first's probability of holding the answer (None or below 0: the
-    selection model's own share)."""
+    selection model's own share). The sentences are chosen for ``turn`` (a follow-up's own words)
+    where given, else for ``question``."""
     # choose leaves out a sentence whose citation overlaps a chosen one
-    citations = [_citation(n, e, whole=True) for n, e in enumerate(selection.choose(question, evidence, k, second=second), 1)]
+    citations = [_citation(n, e, whole=True) for n, e in enumerate(selection.choose(turn or question, evidence, k, second=second), 1)]
     return Answer(question=question, text=quoted_text(citations), abstained=False, citations=tuple(citations),
                   timings=timings, mode="extractive", notice=notice)
 

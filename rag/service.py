@@ -396,7 +396,7 @@ class RagService:
         llm = self.llm() if use_llm else None
         if llm is None:
             notice = "" if not use_llm else f"extractive answer: the language model is {self.llm_status()}"
-            answer = answering.extractive(found.turn, evidence, timings, notice, *self._extractive_args())
+            answer = answering.extractive(question, evidence, timings, notice, *self._extractive_args(), turn=found.turn)
             if glosses and lang == "en" and any(needs_gloss(c.quote) for c in answer.citations) and self.llm():
                 yield Token(answer.text)  # the quotes at once; their glosses follow
                 answer = yield from self._glossed(answer)
@@ -414,8 +414,8 @@ class RagService:
                 yield Token(piece)
         except LLMError as exc:
             timings["generate_ms"] = (time.perf_counter() - t1) * 1000
-            answer = answering.extractive(found.turn, evidence, timings, f"extractive answer: {exc}",
-                                          *self._extractive_args())
+            answer = answering.extractive(question, evidence, timings, f"extractive answer: {exc}",
+                                          *self._extractive_args(), turn=found.turn)
             yield done(replace(answer, tokens=llm.usage(messages, "".join(pieces))))
             return
         timings["generate_ms"] = (time.perf_counter() - t1) * 1000

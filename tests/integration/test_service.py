@@ -241,6 +241,7 @@ def test_a_follow_up_is_read_by_its_own_turn_and_its_hidden_previous_turn_asks_n
     first, then = "What did Umerov discuss with Austin?", "And what about air defence?"
     found = service.retrieve(service.follow_up([first], then))
     assert found.turn == then and first in found.question  # the cited sentence is chosen for the turn
+    assert service.answer(found, use_llm=False).question == found.question  # the answer keeps the conversation
     calls = []
     real = service.ask
     monkeypatch.setattr(service, "ask", lambda *a, **kw: calls.append(kw) or real(*a, **kw))
