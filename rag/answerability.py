@@ -320,17 +320,22 @@ def needs_reader(decision: Decision, below: float) -> bool:
     return decision.answerable and decision.probability < below
 
 
+def _reader_passage(evidence: Sequence[Evidence]) -> str:
+    """The best sentences, as the reader sees them."""
+    return "\n".join(e.quote.text for e in evidence[:READER_PASSAGE_SENTENCES])
+
+
 def reader_messages(question: str, evidence: Sequence[Evidence]) -> list[Message]:
     """Ask a small LLM to copy the answer from the best sentences, or say NONE."""
-    passage = "\n".join(e.quote.text for e in evidence[:READER_PASSAGE_SENTENCES])
-    return [Message("system", READER_SYSTEM), Message("user", f"Passage:\n{passage}\n\nQuestion: {question}")]
+    return [Message("system", READER_SYSTEM),
+            Message("user", f"Passage:\n{_reader_passage(evidence)}\n\nQuestion: {question}")]
 
 
 def reader_found(question: str, evidence: Sequence[Evidence], reply: str) -> bool:
     """Did the reader find an answer: a reply that is not NONE and is either copied from the
-    passage (a number, or at least a few characters) or holds the kind of item the question asks for (a
-    1.5B model often rewrites a number it did find). A question that asks for no checkable
-    kind ("why", "what") counts any reply but NONE: that is the variant measured on dev.
+    passage (a number, or at least a few characters) or holds the kind of item the question asks
+    for (a 1.5B model often rewrites a number it did find). A question that asks for no
+    checkable kind ("why", "what") counts any reply but NONE: that is the variant measured on dev.
 
     >>> from rag.types import make_quote
     >>> text = "Депутати виділили 5 млн грн на ремонт лікарні."
@@ -342,7 +347,7 @@ def reader_found(question: str, evidence: Sequence[Evidence], reply: str) -> boo
     copy = reply.strip().strip(".«»\"' ")
     if not copy or _NONE.search(copy):
         return False
-    passage = "\n".join(e.quote.text for e in evidence[:READER_PASSAGE_SENTENCES]).lower()
+    passage = _reader_passage(evidence).lower()
     long_enough = len(copy) >= _MIN_COPY or any(ch.isdigit() for ch in copy)
     copied = long_enough and fuzz.partial_ratio(copy.lower(), passage) >= _COPIED
     return copied or type_satisfied(asked_type(question), copy)

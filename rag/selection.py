@@ -48,7 +48,8 @@ def sentence_signals(question: str, evidence: Sequence[Evidence]) -> list[dict[s
     rows = []
     for i, (text, r) in enumerate(zip(texts, rank)):
         # how much of the question's names the sentence writes (None: a name that says nothing either way)
-        names = coverage([entity_score(x, text, TextIndex.of([text])) for x in entities]) if entities else 1.0
+        index = TextIndex.of([text]) if entities else None
+        names = coverage([entity_score(x, text, index) for x in entities]) if index is not None else 1.0
         rows.append({"rank": r, "rank_gap": r - best, "type_ok": float(bool(kind) and type_satisfied(kind, text)),
                      "type_needed": float(bool(kind)), "lexical": float(lexical[i]), "names": names,
                      "position": float(i)})

@@ -351,8 +351,8 @@ class RagService:
         decides (None). ``glosses``: an extractive answer to an English question carries English
         glosses of its quotes (None: ``RAG_GLOSSES``). ``reader``: False never asks the LLM reader;
         otherwise, where the answerability model is unsure (its probability under
-        ``RAG_READER_BELOW``), the LLM is asked to find the answer in the passages first. ``language`` ("en"/"uk") overrides the answer language, which
-        is otherwise the question's."""
+        ``RAG_READER_BELOW``), the LLM is asked to find the answer in the passages first.
+        ``language`` ("en"/"uk") overrides the answer language, which is otherwise the question's."""
         question = as_question(question)
         yield Status(f"searching {collection or self.settings.collection}")
         yield from self.answer_stream(self.retrieve(question, collection, evidence_k), use_llm, language, glosses,
