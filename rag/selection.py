@@ -50,7 +50,7 @@ def sentence_signals(question: str, evidence: Sequence[Evidence]) -> list[dict[s
         # how much of the question's names the sentence writes (None: a name that says nothing either way)
         index = TextIndex.of([text]) if entities else None
         names = coverage([entity_score(x, text, index) for x in entities]) if index is not None else 1.0
-        rows.append({"rank": r, "rank_gap": r - best, "type_ok": float(bool(kind) and type_satisfied(kind, text)),
+        rows.append({"rank": r, "rank_gap": r - best, "type_ok": float(bool(kind) and type_satisfied(kind, text, question)),
                      "type_needed": float(bool(kind)), "lexical": float(lexical[i]), "names": names,
                      "position": float(i)})
     return rows

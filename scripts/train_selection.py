@@ -61,7 +61,7 @@ def example(question: str, found: Any, gold: list[dict[str, Any]], contain: bool
             labels.append(int(any(g["source"] == source and start <= g["start"] and g["end"] <= end for g in gold)))
         else:
             labels.append(int(any(g["source"] == source and g["start"] < end and start < g["end"] for g in gold)))
-    return {"X": [[r[f] for f in FEATURES] for r in rows], "y": labels,
+    return {"question": question, "X": [[r[f] for f in FEATURES] for r in rows], "y": labels,
             "texts": [e.cited.text for e in found.evidence], "spans": [list(_span(e)) for e in found.evidence],
             "facts": facts or [], "answerable": bool(found.decision is None or found.decision.answerable)}
 
