@@ -25,7 +25,7 @@ from rag.glossary import meanings_in, mentioned_in
 from rag.gloss import clean_gloss, gloss_messages, needs_gloss
 from rag.indexer import FileResult, index_files, source_names
 from rag.ingest.reader import find_files, safe_source_name
-from rag.llm import ChatModel, create_llm
+from rag.llm import ChatModel, Message, create_llm
 from rag.names import TextIndex
 from rag.settings import Settings
 from rag.store import ArticleRecord, Backend, CollectionOptions, Store, open_backend
@@ -368,8 +368,11 @@ class RagService:
         if glosses is None:
             glosses = self.settings.glosses
 
+        spent: dict[str, int] = {}  # the LLM reader's tokens, added to the answer's
+
         def done(answer: Answer) -> Done:
-            return Done(replace(answer, language=lang))
+            tokens = {k: answer.tokens.get(k, 0) + spent.get(k, 0) for k in ("in", "out")} if spent else answer.tokens
+            return Done(replace(answer, language=lang, tokens=tokens))
 
         evidence = found.evidence
         timings: dict[str, float] = {"retrieve_ms": found.retrieve_ms, **found.stages_ms, "generate_ms": 0.0}
@@ -383,10 +386,13 @@ class RagService:
                 yield Status("the match is uncertain: asking the language model to find the answer in the passages")
                 t_read = time.perf_counter()
                 timeout = min(self.settings.llm_timeout_s, answerability.READER_TIMEOUT_S)
-                decision = answerability.confirm(
-                    found.turn, evidence, decision,
-                    lambda m: reader_llm.complete(m, answerability.READER_MAX_TOKENS, timeout),
-                    self.settings.reader_below)
+                def read(messages: list[Message]) -> str:
+                    reply = reader_llm.complete(messages, answerability.READER_MAX_TOKENS, timeout)
+                    for k, v in reader_llm.usage(messages, reply).items():
+                        spent[k] = spent.get(k, 0) + v
+                    return reply
+
+                decision = answerability.confirm(found.turn, evidence, decision, read, self.settings.reader_below)
                 timings["reader_ms"] = (time.perf_counter() - t_read) * 1000
         if decision is not None and not decision.answerable:
             yield done(answering.abstain(question, decision.reason, evidence, timings))

@@ -1,5 +1,6 @@
 """The real pipeline on seeds/: EmbeddingGemma, embedded Qdrant, evidence, abstention."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -283,3 +284,37 @@ def test_a_questions_variants_encoded_in_one_pass_agree_with_separate_calls(serv
     found = service.retrieve(question)
     assert set(found.stages_ms) == {"encode_ms", "search_ms", "evidence_ms"}
     assert all(v >= 0 for v in found.stages_ms.values())
+
+
+class _Reader:
+    """A stand-in LLM for the reader: a fixed reply, its calls and a fixed token count."""
+
+    name = "fake-reader"
+
+    def __init__(self, reply):
+        self.reply, self.calls = reply, []
+
+    def complete(self, messages, max_tokens, timeout_s):
+        self.calls.append(messages)
+        return self.reply
+
+    def usage(self, messages, reply):
+        return {"in": 100, "out": 3}
+
+
+@pytest.mark.parametrize("reply, abstained", [("NONE", True), ("з питань ППО", False)])
+def test_an_unsure_decision_asks_the_reader_and_counts_its_tokens(service, monkeypatch, reply, abstained):
+    from rag.answerability import Decision
+
+    found = service.retrieve("What did Umerov discuss with Austin?")
+    unsure = replace(found, decision=Decision(True, 0.3, signals=found.decision.signals))
+    reader = _Reader(reply)
+    monkeypatch.setattr(service, "llm", lambda: reader)
+    answer = service.answer(unsure, use_llm=False, glosses=False)
+    assert len(reader.calls) == 1 and answer.abstained is abstained
+    assert answer.tokens == {"in": 100, "out": 3} and "reader_ms" in answer.timings
+    if abstained:
+        assert "the language model found no answer" in answer.notice
+    reader.calls.clear()
+    assert service.answer(unsure, use_llm=False, glosses=False, reader=False).tokens == {}  # --no-llm: not asked
+    assert reader.calls == []
