@@ -56,7 +56,9 @@ def main() -> None:
         t0 = time.perf_counter()
         inner.embed_variants([("query", q), ("question", q), ("question", q.rstrip("?") + " ?")])
         together.append((time.perf_counter() - t0) * 1000)
-        getattr(service.embedder, "_recent", {}).clear()  # the recent-question cache must miss: a new question
+        forget = getattr(service.embedder, "forget_recent", None)
+        if forget is not None:  # the recent-question cache must miss: a new question
+            forget()
         found = service.retrieve(q, collection)
         for k in stages:
             stages[k].append(found.stages_ms[k])

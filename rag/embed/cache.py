@@ -34,6 +34,11 @@ class CachedEmbedder(Embedder):
         self.misses = 0
         self._recent: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()  # question variants, in memory
 
+    def forget_recent(self) -> None:
+        """Drop the in-memory question variants (a benchmark timing the encoder needs misses)."""
+        with self._lock:
+            self._recent.clear()
+
     def _key(self, text: str, title: str) -> bytes:
         return hashlib.sha256(f"{self.id}{self._variant}\x00{title}\x00{text}".encode("utf-8", "surrogatepass")).digest()
 

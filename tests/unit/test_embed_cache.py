@@ -44,6 +44,9 @@ def test_variants_come_back_in_order_and_a_repeat_does_not_encode(tmp_path):
     assert inner.calls == calls
     assert np.array_equal(first, again)
     assert np.array_equal(first[0], first[2]) and np.array_equal(first[0], inner.embed_queries(["a"])[0])
+    calls = inner.calls
+    cached.forget_recent()  # a benchmark's next question must be encoded
+    assert np.array_equal(cached.embed_variants(items), first) and inner.calls > calls
 
 
 def test_concurrent_questions_with_a_small_cache_never_fail_or_mix_vectors(tmp_path):
