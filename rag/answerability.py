@@ -28,7 +28,7 @@ from typing import Callable, Collection, Mapping, Sequence
 from rapidfuzz import fuzz
 from translitua import translit
 
-from rag.coverage import Entity, gazetteer, is_mentioned
+from rag.coverage import Entity, gazetteer, is_mentioned, place_stems
 from rag.errors import LLMError
 from rag.evidence import term_overlap
 from rag.llm.base import Message
@@ -212,7 +212,7 @@ def entity_score(entity: Entity, body: str, index: TextIndex) -> float | None:
             scores.append(1.0)  # the hyphenated name as one word
             continue
         for word in (w for w in part.split("-") if len(w) >= 2):
-            stems = table.get(word.lower())
+            stems = place_stems(word)
             if stems:
                 scores.append(float(any(s in lowered for s in stems)))
             elif word.lower() in ORDINARY_ENGLISH or is_common_english(word):
@@ -225,12 +225,12 @@ def entity_score(entity: Entity, body: str, index: TextIndex) -> float | None:
 
 def _gazetteer_absent(entity: Entity, bodies: Sequence[str]) -> bool:
     """True when every word of the entity is a gazetteer country or people and no body mentions it."""
-    table = gazetteer()
-    words = [w.lower() for part in name_words(entity.text) for w in part.split("-") if w]
-    if not words or any(w not in table for w in words):
+    words = [w for part in name_words(entity.text) for w in part.split("-") if w]
+    stems = [place_stems(w) for w in words]
+    if not words or any(s is None for s in stems):
         return False
     lowered = " ".join(bodies).lower()
-    return not any(stem in lowered for w in words for stem in table[w])
+    return not any(stem in lowered for each in stems if each for stem in each)
 
 
 def _latin_code(code: str) -> str:

@@ -125,6 +125,26 @@ def gazetteer() -> dict[str, tuple[str, ...]]:
     return table
 
 
+def place_stems(word: str) -> tuple[str, ...] | None:
+    """The gazetteer's stems for a country, people or organisation named by ``word``: its
+    English key, or for a Ukrainian word in any inflection the entry one of whose Cyrillic stems
+    (at least four letters) it begins with ("Франції" -> France).
+
+    >>> place_stems("French")[0], place_stems("Франції")[0], place_stems("Японією")[0], place_stems("Умєров")
+    ('франц', 'франц', 'япон', None)
+    """
+    low = word.lower()
+    table = gazetteer()
+    if low in table:
+        return table[low]
+    if not re.search(r"[а-яіїєґ]", low):
+        return None
+    for stems in table.values():
+        if any(len(s) >= 4 and re.match(r"[а-яіїєґ’']+$", s) and low.startswith(s) for s in stems):
+            return stems
+    return None
+
+
 def _words(texts: Iterable[str]) -> list[str]:
     return [w.strip("-’'") for t in texts for w in _TOKEN.findall(t)]
 

@@ -54,3 +54,15 @@ def test_a_sure_or_negative_decision_is_not_read_and_a_failing_llm_changes_nothi
     silent, asked = reading("  ")
     assert A.confirm(QUESTION, EVIDENCE, UNSURE, silent, below=0.4) == UNSURE and len(asked) == 1
     assert A.confirm(QUESTION, [], UNSURE, silent, below=0.4) == UNSURE and len(asked) == 1
+
+
+@pytest.mark.parametrize("name, body, absent", [
+    ("Франції", "Умєров говорив з міністром оборони Японії.", True),  # a Ukrainian country name, inflected
+    ("Франції", "Умєров говорив з французьким колегою.", False),
+    ("France", "Умєров говорив з міністром оборони Японії.", True),
+    ("Умєров", "Міністр оборони Японії.", False),  # not a country: the name check's business, not this one's
+])
+def test_a_country_the_question_names_is_read_in_either_language(name, body, absent):
+    from rag.coverage import Entity
+
+    assert A._gazetteer_absent(Entity(name, "name"), [body]) is absent
