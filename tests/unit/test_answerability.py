@@ -42,6 +42,15 @@ def test_a_copy_counts_only_where_it_holds_an_item_the_question_does_not_give(qu
     assert A.confirm(question, EVIDENCE, UNSURE, read, below=0.4).answerable is answerable
 
 
+def test_a_sure_decision_is_read_when_no_best_sentence_holds_the_asked_kind():
+    lacking = A.Decision(True, 0.9, signals={"type_needed": 1.0, "type_top1": 0.0, "type_top3": 0.0})
+    holding = A.Decision(True, 0.9, signals={"type_needed": 1.0, "type_top1": 0.0, "type_top3": 1.0})
+    assert A.needs_reader(lacking, 0.4) and not A.needs_reader(holding, 0.4)
+    assert not A.needs_reader(lacking, 0.0)  # RAG_READER_BELOW=0 turns the reader off
+    read, _ = reading("NONE")
+    assert not A.confirm(QUESTION, EVIDENCE, lacking, read, below=0.4).answerable
+
+
 def test_a_sure_or_negative_decision_is_not_read_and_a_failing_llm_changes_nothing():
     read, asked = reading("NONE")
     assert A.confirm(QUESTION, EVIDENCE, SURE, read, below=0.4) == SURE
