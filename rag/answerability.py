@@ -33,7 +33,7 @@ from rag.errors import LLMError
 from rag.evidence import term_overlap
 from rag.llm.base import Message
 from rag.logistic import Model, packaged
-from rag.names import ORDINARY_ENGLISH, TextIndex, mention_score, name_words
+from rag.names import ORDINARY_ENGLISH, TextIndex, mention_score, morph, name_words
 from rag.tokens import is_common_english
 from rag.types import Evidence
 
@@ -116,9 +116,7 @@ def _counts_things(question: str) -> bool:
     m = _HOW_MUCH_UK.search(question)
     if m is None or re.search(r"\b(how many|кількість)\b", question, re.IGNORECASE):
         return True
-    from rag.names import _morph  # pymorphy3's Ukrainian analyser, loaded once
-
-    return any(p.tag.POS == "NOUN" and p.tag.case == "gent" for p in _morph().parse(m.group(1).lower())[:2])
+    return any(p.tag.POS == "NOUN" and p.tag.case == "gent" for p in morph().parse(m.group(1).lower())[:2])
 
 
 _SECOND_ASK = re.compile(r",?\s+(?:and|і|й|та|а)\s+(?=(?:how|what|which|who|when|where|why|скільки|як|яку|який|яка|яке|"
@@ -179,6 +177,13 @@ def _month_numbers(text: str) -> set[int]:
     return {next(i for i, m in enumerate(_MONTHS) if w.lower().startswith(m)) % 12 for w in _MONTH.findall(text)}
 
 
+@lru_cache(maxsize=256)
+def _given(question: str) -> tuple[frozenset[str], frozenset[int], TextIndex]:
+    """The numbers, months and name index of a question, built once for all its sentences."""
+    return (frozenset(_digits(m.group()) for m in _NUMBER.finditer(question)), frozenset(_month_numbers(question)),
+            TextIndex.of([question]))
+
+
 def novel_kinds(question: str, text: str) -> set[str]:
     """The kinds of item (:func:`kinds_in`) that ``text`` holds and ``question`` does not
     already give: a number, month or name the question itself writes, in either script, is no
@@ -190,9 +195,7 @@ def novel_kinds(question: str, text: str) -> set[str]:
     >>> sorted(novel_kinds("When did Leonid Kuchma open the overpass?", "Кучма відкрив його 5 жовтня 1999 року."))
     ['date']
     """
-    asked_numbers = {_digits(m.group()) for m in _NUMBER.finditer(question)}
-    asked_months = _month_numbers(question)
-    index = TextIndex.of([question])
+    asked_numbers, asked_months, index = _given(question)
 
     def number(m: re.Match[str]) -> str:
         return " " if _digits(m.group()) in asked_numbers else m.group()

@@ -61,7 +61,8 @@ def fold(latin: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _morph():  # type: ignore[no-untyped-def]
+def morph():  # type: ignore[no-untyped-def]
+    """pymorphy3's Ukrainian analyser, loaded once."""
     import pymorphy3
 
     return pymorphy3.MorphAnalyzer(lang="uk")
@@ -79,7 +80,7 @@ def word_forms(word: str) -> frozenset[str]:
     if not _CYRILLIC.search(low):
         return frozenset({fold(low)})
     forms = {low}
-    for parse in _morph().parse(low)[:3]:
+    for parse in morph().parse(low)[:3]:
         forms.add(parse.normal_form)
     for form in list(forms):
         stem = _ADJECTIVE.sub("", form)
