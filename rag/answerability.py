@@ -38,12 +38,14 @@ from rag.tokens import is_common_english
 from rag.types import Evidence
 
 # ---- the answer type a question asks for ---------------------------------------------------
+# English words whole ("sum" is not "summer", "fund" not "fundamental"); Ukrainian stems, and "сума" in
+# lower case only ("Суми" is also the city)
 _MONEY_Q = re.compile(
-    r"\b(how much (?:money|did|does|do|was|were|is|are|will|would|has|had|it)|cost|price|paid|pay|spen[dt]|"
-    r"worth|sum|budget|salary|salaries|profit|revenue|income|fine|amount of money|funding|funds?|"
-    r"вартіст|кошту|коштув|сум[аиуі]|плат[аиуі]|заплат|сплат|витрат|бюджет|зарплат|заробітн|прибут|дохід|доход|штраф|"
-    r"ціна|ціну|rent|"
-    r"скільки (?:грошей|коштів|гривень|доларів))", re.IGNORECASE)
+    r"\b(how much (?:money|did|does|do|was|were|is|are|will|would|has|had|it)\b|(?:costs?|costing|prices?|paid|"
+    r"pay(?:s|ing|ments?)?|spen[dt](?:s|ing)?|worth|sums?|budgets?|salary|salaries|profits?|revenues?|income|"
+    r"fine[sd]?|amount of money|funding|funds?|rent(?:s|ed|al)?)\b|"
+    r"вартіст|кошту|коштув|(?-i:сум[аиуі])|плат[аиуі]|заплат|сплат|витрат|бюджет|зарплат|заробітн|прибут|дохід|доход|"
+    r"штраф|ціна|ціну|скільки (?:грошей|коштів|гривень|доларів))", re.IGNORECASE)
 _PERCENT_Q = re.compile(r"\b(percent|percentage|share|відсот|частк)", re.IGNORECASE)
 _COUNT_Q = re.compile(r"\b(how many|скільки|яка кількість|what number of|кількість)", re.IGNORECASE)
 _AMOUNT_Q = re.compile(r"\b(how much|how long|how far|how big|how large|how old|what size|what area|якого розміру|"
@@ -84,6 +86,8 @@ def asked_type(question: str) -> str:
     >>> [asked_type(q) for q in ["How much did the city pay for the survey?", "Скільки депутатів голосувало?",
     ...                          "When was the bridge opened?", "Who signed the contract?", "Why did it close?"]]
     ['money', 'count', 'date', 'person', '']
+    >>> asked_type("How many medals did the team win at the summer games?"), asked_type("Скільки шкіл у Сумах?")
+    ('count', 'count')
     """
     if _PERCENT_Q.search(question) and (_COUNT_Q.search(question) or _AMOUNT_Q.search(question)
                                         or re.search(r"\b(what|яка|який|яку)\b", question, re.IGNORECASE)):
