@@ -451,12 +451,12 @@ def reader_found(question: str, evidence: Sequence[Evidence], reply: str) -> boo
     copy = reply.strip().strip(".«»\"' ")
     if not copy or _NONE.search(copy):
         return False
-    passage = _reader_passage(evidence).lower()
-    long_enough = len(copy) >= _MIN_COPY or any(ch.isdigit() for ch in copy)
-    copied = long_enough and fuzz.partial_ratio(copy.lower(), passage) >= _COPIED
     kinds = asked_types(question)  # a question in two parts is answered by an answer to either
     if "" in kinds:
         return True
+    passage = _reader_passage(evidence).lower()
+    long_enough = len(copy) >= _MIN_COPY or any(ch.isdigit() for ch in copy)
+    copied = long_enough and fuzz.partial_ratio(copy.lower(), passage) >= _COPIED
     return any(_found_kind(kind, copy, copied, question) for kind in kinds)
 
 

@@ -125,6 +125,7 @@ def gazetteer() -> dict[str, tuple[str, ...]]:
     return table
 
 
+@lru_cache(maxsize=4096)  # read for every name word of every candidate article's body
 def place_stems(word: str) -> tuple[str, ...] | None:
     """The gazetteer's stems for a country, people or organisation named by ``word``: its
     English key, or for a Ukrainian word in any inflection the entry one of whose Cyrillic stems
