@@ -125,6 +125,27 @@ def gazetteer() -> dict[str, tuple[str, ...]]:
     return table
 
 
+@lru_cache(maxsize=4096)
+def english_place(word: str) -> str | None:
+    """The gazetteer's English name (its entry's first word) for a Ukrainian word naming a
+    country, people or place in any inflection, or None.
+
+    >>> english_place("Франції"), english_place("Києва"), english_place("Умєров")
+    ('France', 'Kyiv', None)
+    """
+    stems = place_stems(word) if re.search(r"[а-яіїєґ]", word.lower()) else None
+    if stems is None:
+        return None
+    text = resources.files("rag.data").joinpath("gazetteer.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#") and "\t" in line:
+            words, listed = line.split("\t")
+            if tuple(x.strip().lower() for x in listed.split(",") if x.strip()) == stems:
+                first = words.split(",")[0].strip()
+                return first.upper() if len(first) <= 3 else first.capitalize()
+    return None
+
+
 @lru_cache(maxsize=4096)  # read for every name word of every candidate article's body
 def place_stems(word: str) -> tuple[str, ...] | None:
     """The gazetteer's stems for a country, people or organisation named by ``word``: its

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import Mapping
 
+from translitua import translit
+
 from rag.llm.base import Message
 
 _CYRILLIC = re.compile(r"[А-Яа-яІіЇїЄєҐґ]")
@@ -32,18 +34,81 @@ _EXAMPLE = ("У жовтні міністр відвідав Берлін, де 
             "In October the minister visited Berlin, where talks on the sidelines of the forum lasted 3 days.")
 
 
+_WORD = re.compile(r"[^\W\d_][\w’'ʼ-]*\.?", re.UNICODE)
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                "November", "December")
+_CURRENCY_NAMES = {"hryvnia": "hryvnias", "dollar": "dollars", "euro": "euros", "ruble": "rubles",
+                   "pound": "pounds sterling", "zloty": "zlotys"}
+
+
+def term_hints(quote: str) -> dict[str, str]:
+    """English for the words of a Ukrainian quote a small model gets wrong, worked out by code:
+    each month ("вересня" = September: the model moved dates by a month), each currency word
+    ("грн" = hryvnias: it wrote rubles), and each capitalised noun that is not the sentence's
+    first word and names a person ("Кучми" = Kuchma: its dictionary form, ``pymorphy3``, in the
+    official transliteration, ``translitua``), a place the gazetteer knows ("Києва" = Kyiv) or
+    is not in the dictionary (a firm's name). Common nouns of a body's name ("Адміністрації") and
+    adjectives ("Кіровоградській" would become "Kirovohradska") are left to the model.
+
+    >>> term_hints("24 вересня до Києва прибув Леонід Кучма, а оренда склала 600 грн.")
+    {'вересня': 'September', 'Києва': 'Kyiv', 'Леонід': 'Leonid', 'Кучма': 'Kuchma', 'грн.': 'hryvnias'}
+    """
+    from rag.coverage import english_place
+    from rag.names import morph
+    from rag.verify import currencies, months
+
+    hints: dict[str, str] = {}
+    first = True
+    for m in _WORD.finditer(quote):
+        word = m.group(0)
+        bare = word.rstrip(".")
+        opens = first or bool(re.search(r"[.!?…:«\"„“]\s*$", quote[: m.start()]))
+        first = False
+        if not _CYRILLIC.search(word) or bare in hints or word in hints:
+            continue
+        month = months(bare)
+        if len(month) == 1 and not bare[:1].isupper():
+            hints[bare] = _MONTH_NAMES[next(iter(month)) - 1]
+            continue
+        money = currencies(word)
+        if money == {"euro"} and bare.lower() != "євро":
+            money = set()  # "Європи" is Europe
+        if len(money) == 1:
+            hints[word] = _CURRENCY_NAMES[next(iter(money))]
+            continue
+        if not bare[:1].isupper() or opens or bare.isupper():
+            continue  # abbreviations come from the glossary
+        parses = morph().parse(bare)
+        if all(p.tag.POS in ("ADJF", "ADJS") for p in parses):
+            continue
+        place = english_place(bare)
+        if place:
+            hints[bare] = place
+            continue
+        # a person's name, or a word the dictionary does not know (a firm's name): transliterated
+        people = [p for p in parses if p.tag.POS == "NOUN" and ({"Name", "Surn", "Patr"} & p.tag.grammemes)]
+        if people or not morph().word_is_known(bare.lower()):
+            form = people[0].normal_form if people else bare
+            hints[bare] = translit(form.capitalize())
+    return hints
+
+
 def needs_gloss(quote: str, target: str = "en") -> bool:
     """True when a quote is mostly Cyrillic and the reader asked in English."""
     return target == "en" and len(_CYRILLIC.findall(quote)) > len(_LATIN.findall(quote))
 
 
-def gloss_messages(quote: str, glossary: Mapping[str, str], names: Mapping[str, str] | None = None) -> list[Message]:
+def gloss_messages(quote: str, glossary: Mapping[str, str], names: Mapping[str, str] | None = None,
+                   hints: bool = True) -> list[Message]:
     """The prompt: the quote, the abbreviations from the glossary that occur in it, and the
-    English spelling of names it shares with the reader's question."""
+    English for its months, currencies and names (:func:`term_hints`; ``hints``), the names it
+    shares with the reader's question in the reader's spelling."""
     terms = "".join(f"\n{k} = {v}" for k, v in glossary.items())
-    spelled = "".join(f"\n{k} = {v}" for k, v in (names or {}).items())
-    user = (f"{_ASK}{quote}" + (f"\n\nAbbreviations:{terms}" if terms else "")
-            + (f"\n\nNames:{spelled}" if spelled else ""))
+    words = {**term_hints(quote), **(names or {})} if hints else dict(names or {})
+    spelled = "".join(f"\n{k} = {v}" for k, v in words.items())
+    # the quote comes last: with the words after it the model replied with the list itself
+    user = ((f"Write these words this way:{spelled}\n\n" if spelled else "")
+            + (f"Abbreviations:{terms}\n\n" if terms else "") + f"{_ASK}{quote}")
     return [Message("system", SYSTEM), Message("user", _ASK + _EXAMPLE[0]), Message("assistant", _EXAMPLE[1]),
             Message("user", user)]
 

@@ -99,6 +99,7 @@ class TextIndex:
     @classmethod
     def of(cls, texts: Iterable[str]) -> "TextIndex":
         words = {w.strip("-’'ʼ") for t in texts for w in _WORD.findall(t)}
+        words |= {part for w in words if "-" in w for part in w.split("-")}  # "Полігон-Елітсервіс" names "Polihon"
         forms: set[str] = set()
         for w in words:
             if len(w) >= 2:

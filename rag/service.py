@@ -474,7 +474,7 @@ class RagService:
         llm = self.llm()
         if llm is None:
             return None
-        messages = gloss_messages(quote, meanings_in([quote]), names)
+        messages = gloss_messages(quote, meanings_in([quote]), names, self.settings.gloss_hints)
         raw = "".join(llm.stream(messages, self.settings.llm_max_tokens, self.settings.llm_timeout_s))
         text = clean_gloss(raw, quote)
         if text is not None and not check_claim(text, [quote]).supported:

@@ -112,6 +112,8 @@ class Settings:
     # quote). Chosen by measurement: docs/faithfulness.md
     answer_mode: str = "extractive"
     glosses: bool = True  # extractive answers to English questions carry English glosses of their quotes
+    # a gloss prompt gives the English of the quote's months, currencies and names, worked out by code
+    gloss_hints: bool = True
 
     # LLM: "local" (bundled GGUF via llama.cpp), "none", or an OpenAI-compatible / Ollama endpoint
     llm: str = "local"

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from rag.coverage import gazetteer
+from rag.glossary import meanings_in
 from rag.names import ORDINARY_ENGLISH, TextIndex
 
 _NUMBER = re.compile(r"(?<![\w])(\d{1,3}(?:[ \u00a0,]\d{3})+|\d+)(?:[.,](\d+))?(?!\w)")
@@ -141,8 +142,10 @@ def check_claim(claim: str, quotes: Sequence[str], question: str = "") -> Verdic
         index = TextIndex.of([text])
         table = gazetteer()
         asked = question.lower()
+        # the English meaning of an abbreviation the quote writes ("ДСНС": State Emergency Service)
+        spelled_out = " ".join(meanings_in([text]).values()).lower().split()
         for name in _names(claim):
-            if name.lower() in asked:
+            if name.lower() in asked or name.lower() in spelled_out:
                 continue  # the reader's own spelling of a name the question asks about
             stems = table.get(name.lower())
             if stems and any(s in text.lower() for s in stems):

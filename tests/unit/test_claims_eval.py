@@ -22,3 +22,13 @@ def test_a_shown_sentence_with_a_month_or_number_its_quote_lacks_is_a_violation(
     assert shown_claim_violations([good, extractive]) == []
     found = shown_claim_violations([bad])
     assert len(found) == 1 and "number 6" in found[0] and "month 7" in found[0]
+
+
+def test_shown_glosses_pair_each_gloss_with_its_quote_and_count_withheld_ones():
+    from evals.claims import shown_glosses
+
+    answer = {"citations": [dict(QUOTE, gloss="The meeting took place on 5 August in Kyiv."),
+                            dict(OTHER, gloss=None), {"n": 3, "quote": "An English quote.", "source": "c.txt"}]}
+    rows = shown_glosses(answer)
+    assert [(r["shown"], r["quotes"]) for r in rows] == [(True, [QUOTE["quote"]]), (False, [OTHER["quote"]])]
+    assert rows[0]["claim"].startswith("The meeting") and rows[1]["claim"] == ""

@@ -1,5 +1,5 @@
 from rag.coverage import name_pairs
-from rag.gloss import clean_gloss, gloss_messages, needs_gloss
+from rag.gloss import clean_gloss, gloss_messages, needs_gloss, term_hints
 
 QUOTE = "Умєров обговорив з Остіном посилення ППО."
 
@@ -38,3 +38,22 @@ def test_a_gloss_with_any_word_left_in_cyrillic_is_not_shown():
     quote = "Жертвами стали Дієго Анджеліні та Ніколас Клевес."
     assert clean_gloss("The victims were Diego Angelini and Nicolas Cleves.", quote)
     assert clean_gloss("The victims were Дієго Анджеліні and Nicolas Cleves.", quote) is None
+
+
+def test_the_prompt_gives_months_currencies_and_names_worked_out_by_code_and_ends_with_the_quote():
+    quote = "24 вересня Сміяненко отримав 600 грн у Києві."
+    user = gloss_messages(quote, {}, {})[-1].content
+    assert user.endswith(quote)
+    for pair in ("вересня = September", "грн = hryvnias", "Сміяненко = Smiianenko", "Києві = Kyiv"):
+        assert pair in user
+    assert "=" not in gloss_messages(quote, {}, {}, hints=False)[-1].content
+
+
+def test_hints_leave_adjectives_and_common_nouns_of_a_bodys_name_to_the_model():
+    hints = term_hints("Радник глави Адміністрації президента у Кіровоградській області, Європи.")
+    assert "Адміністрації" not in hints and "Кіровоградській" not in hints and hints.get("Європи") == "Europe"
+
+
+def test_the_questions_spelling_of_a_name_wins_over_the_transliteration():
+    user = gloss_messages("Зустріч з Остіном.", {}, {"Остіном": "Austin"})[-1].content
+    assert "Остіном = Austin" in user and "Ostin" not in user
