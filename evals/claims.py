@@ -63,7 +63,8 @@ def sample(service: RagService, split: str, limit: int, answerable_only: bool = 
         question = standalone(item, service, collection)
         found = service.retrieve(question, collection)
         t0 = time.perf_counter()
-        answer = service.answer(found, use_llm=True if mode == "llm" else None).to_dict()
+        reader = "en" if mode == "default-en" else None  # every quote glossed, as for an English reader
+        answer = service.answer(found, use_llm=True if mode == "llm" else None, language=reader).to_dict()
         base = {"qid": item["id"], "question": item["question"], "lang": item["lang"], "answerable": item["answerable"],
                 "mode": answer["mode"], "notice": answer.get("notice", ""), "seconds": round(time.perf_counter() - t0, 1)}
         if mode != "llm":
@@ -88,8 +89,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--split", choices=("dev", "test"), default="dev")
     parser.add_argument("--limit", type=int, default=80)
     parser.add_argument("--answerable-only", action="store_true")
-    parser.add_argument("--mode", choices=("llm", "default"), default="llm",
-                        help="llm: the model writes the answer; default: the product's default answer and its glosses")
+    parser.add_argument("--mode", choices=("llm", "default", "default-en"), default="llm",
+                        help="llm: the model writes the answer; default: the product's default answer and its "
+                             "glosses; default-en: the same, every answer glossed as for an English reader")
     parser.add_argument("--lang", choices=("", "en", "uk"), default="", help="only questions in this language")
     parser.add_argument("--exclude", type=Path, help="a claims file whose questions are skipped (a second batch)")
     parser.add_argument("--out", type=Path, required=True)

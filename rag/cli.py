@@ -89,7 +89,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
             if args.chat:
                 history.append(asked.text)
             answer = service.ask(asked, use_llm=False if args.no_llm else (True if args.llm else None),
-                                 glosses=False if args.no_llm else None, reader=False if args.no_llm else None)
+                                 glosses=False if args.no_llm else (True if args.glosses else None),
+                                 reader=False if args.no_llm else None)
             if args.chat:
                 sources = [c.source for c in answer.citations]
         except RagError as exc:
@@ -180,6 +181,9 @@ def build_parser() -> argparse.ArgumentParser:
                            "default: RAG_ANSWER_MODE (extractive)")
     mode.add_argument("--no-llm", action="store_true",
                       help="no language model at all: the quotes alone, without English glosses")
+    p.add_argument("--glosses", action="store_true",
+                   help="an English gloss by the language model after each Ukrainian quote of an extractive answer "
+                        "to an English question (default: RAG_GLOSSES, off: most glosses were wrong, docs/faithfulness.md)")
     p.add_argument("--collection")
     p.add_argument("--after", metavar="QUESTION", action="append", default=[],
                    help="an earlier question of the conversation: a follow-up ('And what about air defence?') "

@@ -111,7 +111,10 @@ class Settings:
     # gloss for an English question) or "llm" (sentences the LLM writes, each checked against its
     # quote). Chosen by measurement: docs/faithfulness.md
     answer_mode: str = "extractive"
-    glosses: bool = True  # extractive answers to English questions carry English glosses of their quotes
+    # extractive answers to English questions carry English glosses of their quotes (one short LLM
+    # call per quote). Off: hand-labelled, 15 of 48 shown test glosses (31%) and 24 of 79 dev ones
+    # said only what their quote says, after the checks (docs/faithfulness.md, twelfth session)
+    glosses: bool = False
     # a gloss prompt gives the English of the quote's months, currencies and names, worked out by code
     gloss_hints: bool = True
 

@@ -116,7 +116,8 @@ def gloss_box(n: int, quote: str, gloss: str | None, model: str, pending: bool =
         text = "<i>no translation available</i>"
     return ("<div class='rag-gloss'>"
             f"<div class='rag-gloss-quote'><b>[{int(n)}]</b> «{escape(quote)}»</div>"
-            f"<div class='rag-gloss-label'>English gloss · machine translation by {escape(model)}, not a quote</div>"
+            f"<div class='rag-gloss-label'>English gloss · machine translation by {escape(model)}, not a quote · "
+            "often wrong (in hand checks, one in three said only what the quote says): trust the quote</div>"
             f"<div class='rag-gloss-text'>{text}</div></div>")
 
 

@@ -57,12 +57,12 @@ def test_an_english_gloss_of_a_ukrainian_quote_keeps_the_questions_names(llm_ser
     assert llm_service.gloss(quote, "Що обговорили?", target="uk") is None  # a Ukrainian reader needs none
 
 
-def test_the_default_answer_quotes_and_glosses_each_quote_in_english(llm_service):
+def test_the_extractive_answer_with_glosses_quotes_and_glosses_each_quote_in_english(llm_service):
     from rag.service import Done, Status
     from rag.verify import check_claim
 
-    assert llm_service.settings.answer_mode == "extractive"
-    events = list(llm_service.ask_stream("What did Austin and Umerov discuss?"))
+    assert llm_service.settings.answer_mode == "extractive" and not llm_service.settings.glosses
+    events = list(llm_service.ask_stream("What did Austin and Umerov discuss?", glosses=True))
     from rag.service import Token
 
     translating = next(i for i, e in enumerate(events) if isinstance(e, Status) and "translating quote" in e.text)

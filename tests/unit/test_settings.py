@@ -25,7 +25,8 @@ def test_explicit_overrides_win_and_none_is_ignored():
 
 
 def test_the_answer_mode_is_one_of_two_and_extractive_by_default():
-    assert Settings.from_env({}).answer_mode == "extractive" and Settings.from_env({}).glosses
+    assert Settings.from_env({}).answer_mode == "extractive" and not Settings.from_env({}).glosses
+    assert Settings.from_env({"RAG_GLOSSES": "1"}).glosses
     assert Settings.from_env({"RAG_ANSWER_MODE": "llm", "RAG_GLOSSES": "0"}).answer_mode == "llm"
     with pytest.raises(ValueError, match=r"answer mode \(RAG_ANSWER_MODE\) .chat.: use one of extractive, llm"):
         Settings.from_env({"RAG_ANSWER_MODE": "chat"})

@@ -1,0 +1,46 @@
+"""Merge two helpers' labels of one claims file into one: where they disagree the stricter label
+(and its kind and note) is kept, and both are recorded under ``labels``.
+
+    python -m evals.labels.merge A.jsonl B.jsonl OUT.jsonl
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Sequence
+
+_STRICTNESS = {"supported": 0, "partly": 1, "unsupported": 2}
+
+
+def merge(a: list[dict], b: list[dict]) -> tuple[list[dict], int, int]:
+    """(merged rows, labelled rows, rows both labelled alike)."""
+    if len(a) != len(b):
+        raise ValueError(f"the two files differ in length ({len(a)} and {len(b)} lines)")
+    out, labelled, agree = [], 0, 0
+    for x, y in zip(a, b):
+        if x.get("claim") != y.get("claim") or x.get("qid") != y.get("qid"):
+            raise ValueError(f"the files are not in the same order at {x.get('qid')}")
+        if not x.get("label") or not y.get("label"):
+            out.append({k: v for k, v in x.items() if k not in ("label", "kind", "note")})
+            continue
+        labelled += 1
+        agree += x["label"] == y["label"]
+        worse = max((x, y), key=lambda r: _STRICTNESS[r["label"]])
+        out.append(dict(x, label=worse["label"], kind=worse.get("kind", ""), note=worse.get("note", ""),
+                        labels=[x["label"], y["label"]]))
+    return out, labelled, agree
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    a_path, b_path, out_path = (sys.argv[1:] if argv is None else argv)
+    load = lambda p: [json.loads(line) for line in Path(p).read_text(encoding="utf-8").splitlines() if line.strip()]  # noqa: E731
+    rows, labelled, agree = merge(load(a_path), load(b_path))
+    Path(out_path).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    print(f"{labelled} labelled by both, {agree} alike ({agree / max(1, labelled):.2f}) -> {out_path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
