@@ -55,7 +55,8 @@ def main() -> None:
     for item in chosen:
         found = service.retrieve(item["question"], collection)
         if found.evidence:
-            prompts.append(answering.build_messages(item["question"], found.evidence, answering.language(item["question"])))
+            passages = answering.prompt_passages(found.turn, found.evidence, settings.llm_passages)
+            prompts.append(answering.build_messages(item["question"], passages, answering.language(item["question"])))
     service.close()
     path = args.model or require(QWEN_GGUF, settings)
     llm = LocalLlamaCpp(path, n_ctx=settings.llm_context, threads=args.threads or settings.llm_threads)

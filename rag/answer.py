@@ -46,6 +46,14 @@ _EXAMPLE = {
 }
 
 
+def prompt_passages(question: str, evidence: Sequence[Evidence], limit: int) -> list[Evidence]:
+    """The evidence sentences the LLM is shown: the ``limit`` the selection model ranks best, in
+    that order (0: all of them, in the evidence's order)."""
+    if limit <= 0 or limit >= len(evidence):
+        return list(evidence)
+    return selection.ranked(question, evidence)[:limit]
+
+
 def build_messages(question: str, evidence: Sequence[Evidence], lang: str) -> list[Message]:
     """A short prompt: time to first token on a CPU grows with every token of the user turn.
     The system turn and the worked example are the same for every question, so llama.cpp's

@@ -62,6 +62,14 @@ def default_model() -> Model:
     return packaged("selection.json")
 
 
+def ranked(question: str, evidence: Sequence[Evidence], model: Model | None = None) -> list[Evidence]:
+    """``evidence`` ordered by the model's probability that the sentence answers, best first
+    (ties keep the evidence order)."""
+    model = model or default_model()
+    probs = [model.probability(v) for v in sentence_signals(question, evidence)]
+    return [evidence[i] for i in sorted(range(len(evidence)), key=lambda i: -probs[i])]
+
+
 def choose(question: str, evidence: Sequence[Evidence], k: int = 3, model: Model | None = None,
            second: float | None = None) -> list[Evidence]:
     """The sentences to cite, best first: the most probable answer, then up to ``k - 1`` more

@@ -409,6 +409,7 @@ class RagService:
             yield done(answer)
             return
         yield Status(f"writing the answer with {llm.name}")
+        evidence = answering.prompt_passages(found.turn, evidence, self.settings.llm_passages)
         messages = answering.build_messages(question, evidence, lang)
         t1 = time.perf_counter()
         pieces: list[str] = []

@@ -33,3 +33,14 @@ def test_two_sentences_of_one_quotation_are_one_citation():
     rank_only = Model(("rank",), (0.0,), (1.0,), (1.0,), 0.0, 0.0)
     chosen = S.choose("Q?", [ev(0, 34, 0.6, whole), ev(35, 72, 0.59, whole), ev(73, 100, 0.5)], k=3, model=rank_only)
     assert [(e.quote.start, e.quotation is not None) for e in chosen] == [(0, True), (73, False)]
+
+
+def test_the_llm_is_shown_the_passages_the_model_ranks_best_or_all_of_them():
+    from rag.answer import prompt_passages
+
+    evidence = [ev(0, 34, 0.62), ev(35, 72, 0.60), ev(73, 100, 0.50)]
+    question = "How much money was allocated for the hospital repairs?"
+    assert prompt_passages(question, evidence, 0) == evidence and prompt_passages(question, evidence, 5) == evidence
+    two = prompt_passages(question, evidence, 2)
+    assert len(two) == 2 and two[0].quote.text == "На ремонт лікарні виділили 5 млн грн."
+    assert S.ranked(question, evidence)[:2] == two
