@@ -4,7 +4,8 @@ Each archive question of a split is answered through the public API. In LLM mode
 every shown sentence is written with the quote(s) it cites, and every sentence the verifier
 removed with the quotes of the passages it cited. In the default mode (``--mode default``: the
 extractive answer, with an English gloss under each Ukrainian quote for an English question) the
-model writes only the glosses, so each shown gloss is written with its quote (``output: gloss``),
+model writes only the glosses (asked for here whatever ``RAG_GLOSSES`` says), so each shown gloss
+is written with its quote (``output: gloss``),
 and each gloss the checks withheld as not shown. The output (JSONL) is what helpers label,
 reading the Ukrainian: supported / partly / unsupported and the error kind (evals/labels/README.md).
 
@@ -46,8 +47,9 @@ def shown_claims(answer: dict[str, Any]) -> list[dict[str, Any]]:
 def shown_glosses(answer: dict[str, Any]) -> list[dict[str, Any]]:
     """The English glosses of a default-mode answer, each with its quote; a quote whose gloss the
     checks withheld gives a row with ``shown: False`` and no claim."""
+    target = answer.get("language", "en")
     return [{"claim": c.get("gloss") or "", "quotes": [c["quote"]], "sources": [c["source"]], "output": "gloss",
-             "shown": bool(c.get("gloss"))} for c in answer["citations"] if needs_gloss(c["quote"])]
+             "shown": bool(c.get("gloss"))} for c in answer["citations"] if needs_gloss(c["quote"], target)]
 
 
 def sample(service: RagService, split: str, limit: int, answerable_only: bool = False,
@@ -64,7 +66,10 @@ def sample(service: RagService, split: str, limit: int, answerable_only: bool = 
         found = service.retrieve(question, collection)
         t0 = time.perf_counter()
         reader = "en" if mode == "default-en" else None  # every quote glossed, as for an English reader
-        answer = service.answer(found, use_llm=True if mode == "llm" else None, language=reader).to_dict()
+        if mode == "llm":
+            answer = service.answer(found, use_llm=True).to_dict()
+        else:  # the extractive answer with its glosses (RAG_GLOSSES=1), whatever the defaults
+            answer = service.answer(found, use_llm=False, language=reader, glosses=True).to_dict()
         base = {"qid": item["id"], "question": item["question"], "lang": item["lang"], "answerable": item["answerable"],
                 "mode": answer["mode"], "notice": answer.get("notice", ""), "seconds": round(time.perf_counter() - t0, 1)}
         if mode != "llm":

@@ -48,10 +48,11 @@ _EXAMPLE = {
 
 def prompt_passages(question: str, evidence: Sequence[Evidence], limit: int) -> list[Evidence]:
     """The evidence sentences the LLM is shown: the ``limit`` the selection model ranks best, in
-    that order (0: all of them, in the evidence's order)."""
+    the evidence's order (0: all of them), so a fallback reads them as the evidence ranked them."""
     if limit <= 0 or limit >= len(evidence):
         return list(evidence)
-    return selection.ranked(question, evidence)[:limit]
+    best = {id(e) for e in selection.ranked(question, evidence)[:limit]}
+    return [e for e in evidence if id(e) in best]
 
 
 def build_messages(question: str, evidence: Sequence[Evidence], lang: str) -> list[Message]:

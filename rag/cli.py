@@ -181,7 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
                            "default: RAG_ANSWER_MODE (extractive)")
     mode.add_argument("--no-llm", action="store_true",
                       help="no language model at all: the quotes alone, without English glosses")
-    p.add_argument("--glosses", action="store_true",
+    mode.add_argument("--glosses", action="store_true",
                    help="an English gloss by the language model after each Ukrainian quote of an extractive answer "
                         "to an English question (default: RAG_GLOSSES, off: most glosses were wrong, docs/faithfulness.md)")
     p.add_argument("--collection")

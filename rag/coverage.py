@@ -134,16 +134,16 @@ def english_place(word: str) -> str | None:
     ('France', 'Kyiv', None)
     """
     stems = place_stems(word) if re.search(r"[а-яіїєґ]", word.lower()) else None
-    if stems is None:
-        return None
-    text = resources.files("rag.data").joinpath("gazetteer.tsv").read_text(encoding="utf-8")
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#") and "\t" in line:
-            words, listed = line.split("\t")
-            if tuple(x.strip().lower() for x in listed.split(",") if x.strip()) == stems:
-                first = words.split(",")[0].strip()
-                return first.upper() if len(first) <= 3 else first.capitalize()
-    return None
+    return None if stems is None else _english_names().get(stems)
+
+
+@lru_cache(maxsize=1)
+def _english_names() -> dict[tuple[str, ...], str]:
+    """The gazetteer's stems -> the English name its entry lists first."""
+    names: dict[tuple[str, ...], str] = {}
+    for word, stems in gazetteer().items():
+        names.setdefault(stems, word.upper() if len(word) <= 3 else word.capitalize())
+    return names
 
 
 @lru_cache(maxsize=4096)  # read for every name word of every candidate article's body

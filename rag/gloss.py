@@ -51,7 +51,7 @@ def term_hints(quote: str) -> dict[str, str]:
     adjectives ("Кіровоградській" would become "Kirovohradska") are left to the model.
 
     >>> term_hints("24 вересня до Києва прибув Леонід Кучма, а оренда склала 600 грн.")
-    {'вересня': 'September', 'Києва': 'Kyiv', 'Леонід': 'Leonid', 'Кучма': 'Kuchma', 'грн.': 'hryvnias'}
+    {'вересня': 'September', 'Києва': 'Kyiv', 'Леонід': 'Leonid', 'Кучма': 'Kuchma', 'грн': 'hryvnias'}
     """
     from rag.coverage import english_place
     from rag.names import morph
@@ -62,7 +62,8 @@ def term_hints(quote: str) -> dict[str, str]:
     for m in _WORD.finditer(quote):
         word = m.group(0)
         bare = word.rstrip(".")
-        opens = first or bool(re.search(r"[.!?…:«\"„“]\s*$", quote[: m.start()]))
+        # a sentence opens after a full stop that ends a word, not an initial or "м." ("В. Зеленський")
+        opens = first or bool(re.search(r"(?:\w{3,}|\d)[.!?…]\s*$", quote[: m.start()]))
         first = False
         if not _CYRILLIC.search(word) or bare in hints or word in hints:
             continue
@@ -74,22 +75,29 @@ def term_hints(quote: str) -> dict[str, str]:
         if money == {"euro"} and bare.lower() != "євро":
             money = set()  # "Європи" is Europe
         if len(money) == 1:
-            hints[word] = _CURRENCY_NAMES[next(iter(money))]
+            hints[bare] = _CURRENCY_NAMES[next(iter(money))]
             continue
         if not bare[:1].isupper() or opens or bare.isupper():
             continue  # abbreviations come from the glossary
         parses = morph().parse(bare)
         if all(p.tag.POS in ("ADJF", "ADJS") for p in parses):
             continue
-        place = english_place(bare)
+        # a person's name, or a word the dictionary does not know (a firm's name): transliterated, in
+        # the nominative of the word's own gender; a word read only as a person is no place ("Данілов"
+        # begins like "Данія"), one also read as a thing may be ("Києві")
+        people = [p for p in parses if p.tag.POS == "NOUN" and ({"Name", "Surn", "Patr"} & p.tag.grammemes)]
+        things = [p for p in parses if p.tag.POS == "NOUN" and "inan" in p.tag]
+        place = english_place(bare) if things or not people else None
         if place:
             hints[bare] = place
             continue
-        # a person's name, or a word the dictionary does not know (a firm's name): transliterated
-        people = [p for p in parses if p.tag.POS == "NOUN" and ({"Name", "Surn", "Patr"} & p.tag.grammemes)]
         if people or not morph().word_is_known(bare.lower()):
-            form = people[0].normal_form if people else bare
-            hints[bare] = translit(form.capitalize())
+            if not people or any("nomn" in p.tag for p in people):
+                form = bare  # already a nominative ("Юлія", not the masculine lemma "Юлій")
+            else:
+                nominative = people[0].inflect({"nomn"})
+                form = nominative.word if nominative is not None else people[0].normal_form
+            hints[bare] = "-".join(translit(part.capitalize()) for part in form.split("-"))
     return hints
 
 

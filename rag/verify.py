@@ -30,6 +30,9 @@ _WORD_NUMBERS = {"один": 1, "одн": 1, "два": 2, "дві": 2, "двох
 _MONTHS = (("січ", "january"), ("лют", "february"), ("берез", "march"), ("квіт", "april"), ("трав", "may"),
            ("черв", "june"), ("лип", "july"), ("серп", "august"), ("верес", "september"), ("жовт", "october"),
            ("листопад", "november"), ("груд", "december"))
+# the inflections of each month's Ukrainian stem ("травня", not "травми"; "березня", not "березі")
+_MONTH_ENDINGS = tuple([r"(?:ень|ня|ні|нем|ню)"] + [r"(?:ий|ого|ому|ім|им)"] + [r"(?:ень|ня|ні|нем|ню)"] * 8
+                       + [r"(?:|а|і|у|ом)"] + [r"(?:ень|ня|ні|нем|ню)"])
 # "May" is a month only next to a date's words ("in May", "May 5", "5 May")
 _MAY = re.compile(r"(?:\b(?:in|of|since|until|by|early|late|mid|last|next|this)\s+May\b|\bMay\s+\d|\d\s+May\b)")
 _CURRENCIES = (("hryvnia", r"грн|гривн|гривен|\buah\b|\bhryvn\w*|₴"),
@@ -97,7 +100,7 @@ def months(text: str) -> set[int]:
     low = text.lower()
     found = set()
     for i, (uk, en) in enumerate(_MONTHS, 1):
-        if re.search(rf"(?<!\w){uk}", low) or (en != "may" and re.search(rf"\b{en}\b", low)):
+        if re.search(rf"(?<!\w){uk}{_MONTH_ENDINGS[i - 1]}(?!\w)", low) or (en != "may" and re.search(rf"\b{en}\b", low)):
             found.add(i)
     if _MAY.search(text):
         found.add(5)
@@ -143,9 +146,11 @@ def check_claim(claim: str, quotes: Sequence[str], question: str = "") -> Verdic
         table = gazetteer()
         asked = question.lower()
         # the English meaning of an abbreviation the quote writes ("ДСНС": State Emergency Service)
-        spelled_out = " ".join(meanings_in([text]).values()).lower().split()
-        for name in _names(claim):
-            if name.lower() in asked or name.lower() in spelled_out:
+        named = claim
+        for meaning in meanings_in([text]).values():
+            named = re.sub(re.escape(meaning), " ", named, flags=re.IGNORECASE)
+        for name in _names(named):
+            if name.lower() in asked:
                 continue  # the reader's own spelling of a name the question asks about
             stems = table.get(name.lower())
             if stems and any(s in text.lower() for s in stems):

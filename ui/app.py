@@ -192,7 +192,7 @@ def build_app(service: RagService) -> gr.Blocks:
                                          allow_custom_value=True)
                 use_llm = gr.Checkbox(value=settings.answer_mode == "llm",
                                       label=f"Write the answer with the language model ({settings.llm}); "
-                                            "unticked: the quotes, with English glosses for an English question")
+                                            "unticked: the quotes themselves")
                 n_sources = gr.Slider(2, 10, value=settings.evidence_k, step=1,
                                       label="Passages given to the language model (more: fuller answers, slower start)")
                 answer_language = gr.Radio([("auto (the question's)", "auto"), ("English", "en"), ("Українська", "uk")],

@@ -22,9 +22,14 @@ def merge(a: list[dict], b: list[dict]) -> tuple[list[dict], int, int]:
     for x, y in zip(a, b):
         if x.get("claim") != y.get("claim") or x.get("qid") != y.get("qid"):
             raise ValueError(f"the files are not in the same order at {x.get('qid')}")
-        if not x.get("label") or not y.get("label"):
-            out.append({k: v for k, v in x.items() if k not in ("label", "kind", "note")})
+        if bool(x.get("label")) != bool(y.get("label")):
+            raise ValueError(f"only one helper labelled {x.get('qid')}: {x.get('claim', '')[:60]!r}")
+        if not x.get("label"):
+            out.append(x)
             continue
+        for r in (x, y):
+            if r["label"] not in _STRICTNESS:
+                raise ValueError(f"unknown label {r['label']!r} at {r.get('qid')}: use one of {', '.join(_STRICTNESS)}")
         labelled += 1
         agree += x["label"] == y["label"]
         worse = max((x, y), key=lambda r: _STRICTNESS[r["label"]])
@@ -34,7 +39,11 @@ def merge(a: list[dict], b: list[dict]) -> tuple[list[dict], int, int]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    a_path, b_path, out_path = (sys.argv[1:] if argv is None else argv)
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) != 3:
+        print(__doc__.strip().splitlines()[-1].strip(), file=sys.stderr)
+        return 2
+    a_path, b_path, out_path = args
     load = lambda p: [json.loads(line) for line in Path(p).read_text(encoding="utf-8").splitlines() if line.strip()]  # noqa: E731
     rows, labelled, agree = merge(load(a_path), load(b_path))
     Path(out_path).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")

@@ -1,7 +1,8 @@
-"""How a labelled file's shown glosses (or claims) fare under a similarity floor: each is embedded
-with its quote(s) by the product's embedder (sentence-similarity prompt, as
-``RagService`` checks a gloss before showing it), and the labels of those at or above each floor
-are counted. Aggregates only, so a test file can be read with it.
+"""How a labelled file's shown glosses (or claims) would fare under a similarity floor: each is
+embedded with its quote(s) by the product's embedder (its sentence-similarity prompt, the one
+``rag.answer.check_support`` uses), and the labels of those at or above each floor are counted.
+Aggregates only, so a test file can be read with it. (Measured in the twelfth session and not
+kept as a check: docs/faithfulness.md.)
 
     python -m evals.labels.similarity evals/labels/glosses-dev.labelled.jsonl --floors 0.85 0.87 0.89
 """
@@ -33,6 +34,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
     rows = [json.loads(line) for f in args.files for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
     rows = [r for r in rows if r.get("shown") and r.get("label")]
+    if not rows:
+        raise SystemExit("no labelled shown rows in " + ", ".join(map(str, args.files)))
     service = RagService(Settings.from_env(llm="none"))
     cos = similarities(rows, service)
     service.close()

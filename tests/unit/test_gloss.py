@@ -57,3 +57,8 @@ def test_hints_leave_adjectives_and_common_nouns_of_a_bodys_name_to_the_model():
 def test_the_questions_spelling_of_a_name_wins_over_the_transliteration():
     user = gloss_messages("Зустріч з Остіном.", {}, {"Остіном": "Austin"})[-1].content
     assert "Остіном = Austin" in user and "Ostin" not in user
+
+
+def test_hints_read_names_after_initials_and_keep_a_womans_name_feminine():
+    hints = term_hints("Указ підписав В. Зеленський, а прибула Юлія Тимошенко і Данілов.")
+    assert hints == {"Зеленський": "Zelenskyi", "Юлія": "Yuliia", "Тимошенко": "Tymoshenko", "Данілов": "Danilov"}

@@ -13,3 +13,15 @@ def test_each_part_of_a_hyphenated_name_is_found():
     assert TextIndex.of(["ТОВ «Полігон-Елітсервіс» отримало землю."]).has("Polihon")
     assert check_claim("TOV Polihon-Elitservis got land.", ["ТОВ «Полігон-Елітсервіс» отримало землю."]).supported
     assert not check_claim("TOV Polihon-Avtoservis got land.", ["ТОВ «Полігон-Елітсервіс» отримало землю."]).supported
+
+
+def test_a_month_is_a_month_word_not_a_word_that_begins_like_one():
+    from rag.verify import months
+
+    assert months("5 травня, у березні, 1 лютого, листопада") == {5, 3, 2, 11}
+    assert months("отримали травми на березі, червоний дах, біль у грудях") == set()
+    assert not check_claim("They were injured in May.", ["Вони отримали травми на березі."]).supported
+
+
+def test_an_abbreviations_meaning_counts_only_as_the_whole_phrase():
+    assert not check_claim("The Emergency Ministry of State acted.", ["ДСНС діяла."]).supported
