@@ -35,8 +35,6 @@ _EXAMPLE = ("У жовтні міністр відвідав Берлін, де 
 
 
 _WORD = re.compile(r"[^\W\d_][\w’'ʼ-]*\.?", re.UNICODE)
-_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-                "November", "December")
 _CURRENCY_NAMES = {"hryvnia": "hryvnias", "dollar": "dollars", "euro": "euros", "ruble": "rubles",
                    "pound": "pounds sterling", "zloty": "zlotys"}
 
@@ -55,7 +53,7 @@ def term_hints(quote: str) -> dict[str, str]:
     """
     from rag.coverage import english_place
     from rag.names import morph
-    from rag.verify import currencies, months
+    from rag.verify import MONTH_NAMES, currencies, months
 
     hints: dict[str, str] = {}
     first = True
@@ -69,7 +67,7 @@ def term_hints(quote: str) -> dict[str, str]:
             continue
         month = months(bare)
         if len(month) == 1 and not bare[:1].isupper():
-            hints[bare] = _MONTH_NAMES[next(iter(month)) - 1]
+            hints[bare] = MONTH_NAMES[next(iter(month)) - 1]
             continue
         money = currencies(word)
         if money == {"euro"} and bare.lower() != "євро":

@@ -30,6 +30,7 @@ _WORD_NUMBERS = {"один": 1, "одн": 1, "два": 2, "дві": 2, "двох
 _MONTHS = (("січ", "january"), ("лют", "february"), ("берез", "march"), ("квіт", "april"), ("трав", "may"),
            ("черв", "june"), ("лип", "july"), ("серп", "august"), ("верес", "september"), ("жовт", "october"),
            ("листопад", "november"), ("груд", "december"))
+MONTH_NAMES = tuple(en.capitalize() for _, en in _MONTHS)  # "January" .. "December"
 # the inflections of each month's Ukrainian stem ("травня", not "травми"; "березня", not "березі")
 _MONTH_ENDINGS = tuple([r"(?:ень|ня|ні|нем|ню)"] + [r"(?:ий|ого|ому|ім|им)"] + [r"(?:ень|ня|ні|нем|ню)"] * 8
                        + [r"(?:|а|і|у|ом)"] + [r"(?:ень|ня|ні|нем|ню)"])
