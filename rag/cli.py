@@ -182,8 +182,9 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--no-llm", action="store_true",
                       help="no language model at all: the quotes alone, without English glosses")
     mode.add_argument("--glosses", action="store_true",
-                   help="an English gloss by the language model after each Ukrainian quote of an extractive answer "
-                        "to an English question (default: RAG_GLOSSES, off: most glosses were wrong, docs/faithfulness.md)")
+                      help="an English gloss by the language model after each Ukrainian quote of an extractive answer "
+                           "to an English question (default: RAG_GLOSSES, off: most glosses were wrong, "
+                           "docs/faithfulness.md)")
     p.add_argument("--collection")
     p.add_argument("--after", metavar="QUESTION", action="append", default=[],
                    help="an earlier question of the conversation: a follow-up ('And what about air defence?') "

@@ -63,7 +63,7 @@ def term_hints(quote: str) -> dict[str, str]:
         # a sentence opens after a full stop that ends a word, not an initial or "м." ("В. Зеленський")
         opens = first or bool(re.search(r"(?:\w{3,}|\d)[.!?…]\s*$", quote[: m.start()]))
         first = False
-        if not _CYRILLIC.search(word) or bare in hints or word in hints:
+        if not _CYRILLIC.search(word) or bare in hints:
             continue
         month = months(bare)
         if len(month) == 1 and not bare[:1].isupper():

@@ -65,9 +65,14 @@ def default_model() -> Model:
 def ranked(question: str, evidence: Sequence[Evidence], model: Model | None = None) -> list[Evidence]:
     """``evidence`` ordered by the model's probability that the sentence answers, best first
     (ties keep the evidence order)."""
-    model = model or default_model()
+    probs, order = _ranking(question, evidence, model or default_model())
+    return [evidence[i] for i in order]
+
+
+def _ranking(question: str, evidence: Sequence[Evidence], model: Model) -> tuple[list[float], list[int]]:
+    """Each sentence's probability of answering, and the indices best first (ties in evidence order)."""
     probs = [model.probability(v) for v in sentence_signals(question, evidence)]
-    return [evidence[i] for i in sorted(range(len(evidence)), key=lambda i: -probs[i])]
+    return probs, sorted(range(len(evidence)), key=lambda i: -probs[i])
 
 
 def choose(question: str, evidence: Sequence[Evidence], k: int = 3, model: Model | None = None,
@@ -79,8 +84,7 @@ def choose(question: str, evidence: Sequence[Evidence], k: int = 3, model: Model
         return []
     model = model or default_model()
     cut = model.threshold if second is None or second < 0 else second
-    probs = [model.probability(v) for v in sentence_signals(question, evidence)]
-    order = sorted(range(len(evidence)), key=lambda i: -probs[i])
+    probs, order = _ranking(question, evidence, model)
     chosen: list[Evidence] = []
     for n, i in enumerate(order):
         if len(chosen) >= k or (n and probs[i] < cut * probs[order[0]]):

@@ -27,13 +27,15 @@ _WORD_NUMBERS = {"один": 1, "одн": 1, "два": 2, "дві": 2, "двох
                  "шіст": 6, "шест": 6, "сім": 7, "сем": 7, "вісім": 8, "восьм": 8, "дев’ят": 9, "десят": 10,
                  "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                  "nine": 9, "ten": 10}
-_MONTHS = (("січ", "january"), ("лют", "february"), ("берез", "march"), ("квіт", "april"), ("трав", "may"),
-           ("черв", "june"), ("лип", "july"), ("серп", "august"), ("верес", "september"), ("жовт", "october"),
-           ("листопад", "november"), ("груд", "december"))
-MONTH_NAMES = tuple(en.capitalize() for _, en in _MONTHS)  # "January" .. "December"
-# the inflections of each month's Ukrainian stem ("травня", not "травми"; "березня", not "березі")
-_MONTH_ENDINGS = tuple([r"(?:ень|ня|ні|нем|ню)"] + [r"(?:ий|ого|ому|ім|им)"] + [r"(?:ень|ня|ні|нем|ню)"] * 8
-                       + [r"(?:|а|і|у|ом)"] + [r"(?:ень|ня|ні|нем|ню)"])
+# each month: its Ukrainian stem, the inflections that follow it ("травня", not "травми"; "березня",
+# not "березі"), its English name
+_MONTH_NOUN = r"(?:ень|ня|ні|нем|ню)"
+_MONTHS = (("січ", _MONTH_NOUN, "january"), ("лют", r"(?:ий|ого|ому|ім|им)", "february"),
+           ("берез", _MONTH_NOUN, "march"), ("квіт", _MONTH_NOUN, "april"), ("трав", _MONTH_NOUN, "may"),
+           ("черв", _MONTH_NOUN, "june"), ("лип", _MONTH_NOUN, "july"), ("серп", _MONTH_NOUN, "august"),
+           ("верес", _MONTH_NOUN, "september"), ("жовт", _MONTH_NOUN, "october"),
+           ("листопад", r"(?:|а|і|у|ом)", "november"), ("груд", _MONTH_NOUN, "december"))
+MONTH_NAMES = tuple(en.capitalize() for _, _, en in _MONTHS)  # "January" .. "December"
 # "May" is a month only next to a date's words ("in May", "May 5", "5 May")
 _MAY = re.compile(r"(?:\b(?:in|of|since|until|by|early|late|mid|last|next|this)\s+May\b|\bMay\s+\d|\d\s+May\b)")
 _CURRENCIES = (("hryvnia", r"грн|гривн|гривен|\buah\b|\bhryvn\w*|₴"),
@@ -46,7 +48,7 @@ _NEGATION = re.compile(r"\b(not|no|never|none|nobody|nothing|neither|nor|n't|б�
 _FUSED_NEGATION = re.compile(r"(?<!\w)(не|без)[а-яіїєґ’]{3,}", re.IGNORECASE)  # "невідомо", "безпідставно"
 _LATIN_NAME = re.compile(r"(?<![\w’'])([A-Z][a-z’'-]{2,}(?:[ -][A-Z][a-z’'-]{2,})*)")
 _CYRILLIC = re.compile(r"[А-Яа-яІіЇїЄєҐґ]")
-_ORDINARY = ORDINARY_ENGLISH | {en for _, en in _MONTHS}
+_ORDINARY = ORDINARY_ENGLISH | {en for _, _, en in _MONTHS}
 
 
 @dataclass(frozen=True)
@@ -100,8 +102,8 @@ def months(text: str) -> set[int]:
     """Months named in ``text`` (1..12), English or Ukrainian, any inflection."""
     low = text.lower()
     found = set()
-    for i, (uk, en) in enumerate(_MONTHS, 1):
-        if re.search(rf"(?<!\w){uk}{_MONTH_ENDINGS[i - 1]}(?!\w)", low) or (en != "may" and re.search(rf"\b{en}\b", low)):
+    for i, (uk, endings, en) in enumerate(_MONTHS, 1):
+        if re.search(rf"(?<!\w){uk}{endings}(?!\w)", low) or (en != "may" and re.search(rf"\b{en}\b", low)):
             found.add(i)
     if _MAY.search(text):
         found.add(5)
