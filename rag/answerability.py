@@ -290,7 +290,7 @@ def coverage(scores: Sequence[float | None]) -> float:
 # ---- the decision ---------------------------------------------------------------------------
 FEATURES = ("score1", "rank1", "gap", "lexical1", "has_names", "names_min", "names_mean", "names_sentence",
             "type_needed", "type_top1", "type_top3", "sources3", "asked1", "focus1", "focus_max3", "focus_gap",
-            "place_absent")
+            "place_absent", "rival1")
 
 
 @dataclass(frozen=True)
@@ -352,8 +352,32 @@ def signals(question: str, evidence: Sequence[Evidence], entities: Sequence[Enti
         # gazetteer's stems, a match far surer than a transliterated name's
         "place_absent": float(any(_gazetteer_absent(e, [bodies.get(s, "") for s in sources]) for e in entities)),
     }
+    values["rival1"] = float(_rival_name(question, top.cited.text))
     missing = [e.text for e, s in zip(entities, scores) if s == 0.0]
     return values, missing
+
+
+_QUOTED_NAME = re.compile(r"«([^»]{2,60})»|\"([^\"]{2,60})\"")
+
+
+def _rival_name(question: str, sentence: str) -> bool:
+    """Does ``sentence`` quote another body's name where the question quotes one? A name the
+    question writes in quotes is missing from the sentence, and the sentence quotes a name the
+    question does not give (the price another firm bid, the share held in another company).
+
+    >>> q = "Яку частку має Ігор Зінкевич у ТОВ «Вандем»?"
+    >>> _rival_name(q, "Мати останнього має частку 20% у ТОВ «Фаворит-плюс»."), _rival_name(q, "Зінкевичу належить 30% ТОВ «Вандем».")
+    (True, False)
+    """
+    asked = [a or b for a, b in _QUOTED_NAME.findall(question)]
+    quoted = [a or b for a, b in _QUOTED_NAME.findall(sentence)]
+    if not asked or not quoted:
+        return False
+    index = TextIndex.of([sentence])
+    if all(mention_score(name, index) >= 0.5 for name in asked):
+        return False
+    given = TextIndex.of([question])
+    return any(mention_score(q, given) < 0.5 for q in quoted)
 
 
 @lru_cache(maxsize=1)
@@ -389,6 +413,9 @@ def reason(question: str, values: Mapping[str, float], missing: Sequence[str], m
         return f"the closest passages give no {_TYPE_WORDS[kind].removeprefix('a ').removeprefix('an ')} for this"
     if missing:
         return "no article found mentions " + ", ".join(missing)
+    if values.get("rival1") and parts.get("rival1", 0.0) < 0:
+        asked = ", ".join(f"«{a or b}»" for a, b in _QUOTED_NAME.findall(question))
+        return f"the closest passage is about another body than {asked}"
     return "no passage is close enough to the question"
 
 

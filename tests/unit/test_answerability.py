@@ -75,3 +75,16 @@ def test_a_country_the_question_names_is_read_in_either_language(name, body, abs
     from rag.coverage import Entity
 
     assert A._gazetteer_absent(Entity(name, "name"), [body]) is absent
+
+
+def test_a_best_sentence_about_another_quoted_body_counts_against_answering_and_says_so():
+    question = "Яку ціну запропонувало ТОВ «Альфа-Буд» на тендері?"
+    rival = "Тендер виграло ТОВ «Бета-Шлях» з ціною 64 млн грн."
+    same = "ТОВ «Альфа-Буд» запропонувало 70 млн грн."
+    values = [A.signals(question, [Evidence(make_quote("a.txt", t, 0, len(t)), "T", 0.7)], [], {}, {})[0]["rival1"]
+              for t in (rival, same)]
+    assert values == [1.0, 0.0]
+    assert A.default_model().contributions({**{f: 0.0 for f in A.FEATURES}, "rival1": 1.0})["rival1"] < 0
+    model = A.default_model()
+    reason = A.reason(question, {f: 0.0 for f in A.FEATURES} | {"rival1": 1.0, "type_top3": 1.0}, [], model)
+    assert reason == "the closest passage is about another body than «Альфа-Буд»"
