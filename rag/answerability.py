@@ -214,15 +214,47 @@ def novel_kinds(question: str, text: str) -> set[str]:
     return kinds_in(rest)
 
 
-def type_satisfied(kind: str, text: str, question: str = "") -> bool:
+def type_satisfied(kind: str, text: str, question: str = "", role: bool = True) -> bool:
     """Does ``text`` hold an item of the asked ``kind``? ("" asks for nothing checkable.) Given
-    the ``question``, only an item it does not already give counts (:func:`novel_kinds`)."""
+    the ``question``, only an item it does not already give counts (:func:`novel_kinds`), and
+    with ``role`` a sum must be of the kind of money the question names (:func:`money_role_stated`)."""
     if not kind:
         return True
     found = novel_kinds(question, text) if question else kinds_in(text)
     if kind == "amount":
         return bool(found & {"money", "percent", "count"})
+    if kind == "money" and role and question and not money_role_stated(question, text):
+        return False
     return kind in found
+
+
+# kinds of money a question may name, each with the stems a Ukrainian sentence states it with: a
+# salary is not an income, a bid not the contract price, a fine not a budget. The question's own
+# words in either language; an ordinary "how much did it cost" names no role and any sum answers it
+_MONEY_ROLES = (
+    (r"salar|wage|заробітн|зарплат|оклад", r"зарплат|заробітн|оклад|salar|wage"),
+    (r"profit|прибут", r"прибут|profit"),
+    (r"\bfine[sd]?\b|penalt|штраф", r"штраф|fine|penalt"),
+    (r"income|дохід|доход", r"дохід|доход|заробив|заробила|заробили|income"),
+    (r"revenue|turnover|виручк|оборот", r"виручк|оборот|дохід|доход|revenue|turnover"),
+    (r"\brent\b|rental|орендн", r"оренд|rent"),
+    (r"bribe|хабар", r"хабар|неправомірн|bribe"),
+    (r"\bloans?\b|кредит|позик", r"кредит|позик|loan"),
+    (r"pension|пенсі", r"пенсі|pension"),
+    (r"\bbid\b|\boffer(?:ed)?\b|запропонува|пропонува|пропозиці", r"пропозиці|запропонува|пропонува|ставк|\bbid|offer"),
+)
+
+
+def money_role_stated(question: str, text: str) -> bool:
+    """Does ``text`` state the kind of money the ``question`` names, if it names one?
+
+    >>> money_role_stated("Яку заробітну плату отримує директор?", "Директор задекларував дохід 1,5 млн грн.")
+    False
+    >>> money_role_stated("What salary does he earn?", "Його зарплата 30 тис. грн."), money_role_stated("How much did it cost?", "2 млн грн.")
+    (True, True)
+    """
+    return all(re.search(stated, text, re.IGNORECASE) for named, stated in _MONEY_ROLES
+               if re.search(named, question, re.IGNORECASE))
 
 
 # ---- names --------------------------------------------------------------------------------
@@ -492,7 +524,7 @@ def _found_kind(kind: str, copy: str, copied: bool, question: str) -> bool:
     # a copy of the question's own figure or name ("2995 кв м" for a price; the person the
     # question names for "who invited him?") is not an answer: on dev, below 0.4, this refused
     # 10 of 11 unanswerable questions the reader saw instead of 5, and no answerable one more
-    return (copied or type_satisfied(kind, copy)) and type_satisfied(kind, copy, question)
+    return (copied or type_satisfied(kind, copy)) and type_satisfied(kind, copy, question, role=False)
 
 
 def confirm(question: str, evidence: Sequence[Evidence], decision: Decision, read: Callable[[list[Message]], str],

@@ -88,3 +88,14 @@ def test_a_best_sentence_about_another_quoted_body_counts_against_answering_and_
     model = A.default_model()
     reason = A.reason(question, {f: 0.0 for f in A.FEATURES} | {"rival1": 1.0, "type_top3": 1.0}, [], model)
     assert reason == "the closest passage is about another body than «Альфа-Буд»"
+
+
+def test_a_sum_answers_a_question_that_names_a_kind_of_money_only_if_it_is_of_that_kind():
+    question = "Яку заробітну плату отримує директор?"
+    income = "Директор задекларував дохід 1,5 млн грн."
+    salary = "Зарплата директора становить 30 тис. грн."
+    assert not A.type_satisfied("money", income, question) and A.type_satisfied("money", salary, question)
+    assert A.type_satisfied("money", income, "Скільки заробив директор?")  # no kind of money named
+    # the reader's copy is a sum alone: the kind is read from the passage, not from the copy
+    ev = [Evidence(make_quote("a.txt", salary, 0, len(salary)), "T", 0.7)]
+    assert A.reader_found(question, ev, "30 тис. грн")
