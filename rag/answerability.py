@@ -76,6 +76,7 @@ _WORD_AMOUNT = re.compile(r"(?<!\w)(половин\w*|третин\w*|чверт
                           r"шіст\w*|шест\w*|сім|семи|вісім|восьми|дев[’']ят\w*|десят\w*|сотн\w*|сотень|дюжин\w*|"
                           r"half|third|quarter|two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds)(?!\w)",
                           re.IGNORECASE)
+_SPAN_OF_YEARS = re.compile(r"\s?-\s?(?:річн|літн|year-old|years?-old|year\b)", re.IGNORECASE)
 _NAME = re.compile(r"(?<=[\w,;:–—-] )[A-ZА-ЯІЇЄҐ][\w’'-]+|«[^»]{2,60}»|\"[^\"]{2,60}\"")
 
 
@@ -147,6 +148,8 @@ def kinds_in(text: str) -> set[str]:
     ['count', 'date']
     >>> sorted(kinds_in("На облаштування витрачено 7 мільйонів 200 тисяч гривень."))
     ['count', 'money']
+    >>> sorted(kinds_in("Прийшла мама 5-річної дитини.")), sorted(kinds_in("Прийшли 5 дітей."))
+    (['years'], ['count'])
     >>> sorted(kinds_in("Україна повернула більше половини території.")), sorted(kinds_in("Сімейний бізнес."))
     (['count'], [])
     """
@@ -163,6 +166,8 @@ def kinds_in(text: str) -> set[str]:
         after = rest[m.end(): m.end() + 12]
         if _PERCENT.match(after.strip()) or _PERCENT.match(after):
             kinds.add("percent")
+        elif _SPAN_OF_YEARS.match(after):
+            kinds.add("years")  # "5-річна Іванка", "a 5-year lease": an age or a term, not a count of things
         else:
             kinds.add("count")
     if _WORD_AMOUNT.search(rest):
@@ -222,7 +227,7 @@ def type_satisfied(kind: str, text: str, question: str = "", role: bool = True) 
         return True
     found = novel_kinds(question, text) if question else kinds_in(text)
     if kind == "amount":
-        return bool(found & {"money", "percent", "count"})
+        return bool(found & {"money", "percent", "count", "years"})
     if kind == "money" and role and question and not money_role_stated(question, text):
         return False
     return kind in found

@@ -99,3 +99,10 @@ def test_a_sum_answers_a_question_that_names_a_kind_of_money_only_if_it_is_of_th
     # the reader's copy is a sum alone: the kind is read from the passage, not from the copy
     ev = [Evidence(make_quote("a.txt", salary, 0, len(salary)), "T", 0.7)]
     assert A.reader_found(question, ev, "30 тис. грн")
+
+
+def test_an_age_or_a_term_in_years_is_no_count_of_things_but_answers_how_old():
+    age = "На свято прийшла мама 5-річної дитини."
+    assert not A.type_satisfied("count", age, "Скільки дітей прийшло на свято?")
+    assert A.type_satisfied(A.asked_type("How old is the child?"), age, "How old is the child?")
+    assert A.type_satisfied("count", "На свято прийшли 40 дітей.", "Скільки дітей прийшло на свято?")
