@@ -7,7 +7,9 @@ split (``scripts/train_answerability.py`` rebuilds ``rag/data/answerability.json
   scripts and inflection (:mod:`rag.names`); a missing name is evidence against, not a veto;
 - the answer type: "how much" needs an amount of the right kind (money, a percentage, a
   count) in the evidence, "when" a date, "who" a name; a number of another kind (a day of
-  the month asked as a vote count) is not an answer;
+  the month asked as a vote count, an age asked as a count, an income asked as a salary) is
+  not an answer;
+- the body: a best sentence that quotes another body's name where the question quotes one;
 - evidence strength and agreement: the best sentence's similarity, its lead over the next,
   the question's rare words it shares, how many articles the best sentences come from.
 
@@ -77,7 +79,9 @@ _WORD_AMOUNT = re.compile(r"(?<!\w)(половин\w*|третин\w*|чверт
                           r"half|third|quarter|two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds)(?!\w)",
                           re.IGNORECASE)
 _SPAN_OF_YEARS = re.compile(r"\s?-\s?(?:річн|літн|year-old|years?-old|year\b)", re.IGNORECASE)
-_NAME = re.compile(r"(?<=[\w,;:–—-] )[A-ZА-ЯІЇЄҐ][\w’'-]+|«[^»]{2,60}»|\"[^\"]{2,60}\"")
+# a body's name in quotes: "ТОВ «Альфа»"
+_QUOTED_NAME = re.compile(r"«([^»]{2,60})»|\"([^\"]{2,60})\"")
+_NAME = re.compile(r"(?<=[\w,;:–—-] )[A-ZА-ЯІЇЄҐ][\w’'-]+|" + _QUOTED_NAME.pattern)
 
 
 def asked_type(question: str) -> str:
@@ -392,9 +396,6 @@ def signals(question: str, evidence: Sequence[Evidence], entities: Sequence[Enti
     values["rival1"] = float(_rival_name(question, top.cited.text))
     missing = [e.text for e, s in zip(entities, scores) if s == 0.0]
     return values, missing
-
-
-_QUOTED_NAME = re.compile(r"«([^»]{2,60})»|\"([^\"]{2,60})\"")
 
 
 def _rival_name(question: str, sentence: str) -> bool:

@@ -84,8 +84,8 @@ def test_a_best_sentence_about_another_quoted_body_counts_against_answering_and_
     values = [A.signals(question, [Evidence(make_quote("a.txt", t, 0, len(t)), "T", 0.7)], [], {}, {})[0]["rival1"]
               for t in (rival, same)]
     assert values == [1.0, 0.0]
-    assert A.default_model().contributions({**{f: 0.0 for f in A.FEATURES}, "rival1": 1.0})["rival1"] < 0
     model = A.default_model()
+    assert model.contributions({**{f: 0.0 for f in A.FEATURES}, "rival1": 1.0})["rival1"] < 0
     reason = A.reason(question, {f: 0.0 for f in A.FEATURES} | {"rival1": 1.0, "type_top3": 1.0}, [], model)
     assert reason == "the closest passage is about another body than «Альфа-Буд»"
 
