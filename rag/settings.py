@@ -52,6 +52,9 @@ class Settings:
     # the encoder's arithmetic: "bf16" (AMX: 2.3x fp32's passages/s, same eval figures; see
     # docs/performance.md), "fp32", or "int8" (torch dynamic quantisation)
     embed_precision: str = "bf16"
+    # what runs the encoder: "torch" (sentence-transformers) or "openvino" (the same pipeline
+    # exported once into the download cache; see rag.embed.openvino_encoder and docs/performance.md)
+    embed_runtime: str = "torch"
     embed_cache: bool = True
     ingest_batch_chunks: int = 128  # chunks embedded together across articles; bounds ingest memory
     max_file_mb: float = 20.0  # larger files are rejected before they are read (one article, not a dump)

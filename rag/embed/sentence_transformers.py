@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -18,6 +18,7 @@ GEMMA_ANSWER_PROMPT = "task: question answering | query: "
 
 
 PRECISIONS = ("fp32", "bf16", "int8")
+RUNTIMES = ("torch", "openvino")
 
 
 def set_precision(model: object, precision: str) -> str:
@@ -47,23 +48,44 @@ class SentenceTransformerEmbedder(Embedder):
         similarity_prompt: str | None = None,
         answer_prompt: str | None = None,
         precision: str = "fp32",
+        runtime: str = "torch",
+        export_cache: Path | None = None,
     ) -> None:
+        """``runtime`` "torch" runs the model through sentence-transformers; "openvino" runs the
+        same pipeline exported once into ``export_cache`` (rag.embed.openvino_encoder). Vectors
+        of another runtime are cached apart: ``precision`` then reads e.g. "bf16-openvino"."""
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-        from sentence_transformers import SentenceTransformer
+        if runtime not in RUNTIMES:
+            raise ValueError(f"RAG_EMBED_RUNTIME={runtime!r}: use one of {', '.join(RUNTIMES)}")
+        self._model: Any = None
+        self._openvino: Any = None
+        if runtime == "openvino":
+            from rag.embed.openvino_encoder import OpenVINOEncoder
 
-        self._model = SentenceTransformer(str(model), device="cpu", trust_remote_code=False)
-        self._model.max_seq_length = min(max_seq_length, self._model.max_seq_length or max_seq_length)
-        self.precision = set_precision(self._model, precision)
+            if not Path(model).is_dir():
+                raise ValueError(f"RAG_EMBED_RUNTIME=openvino needs a model folder, not {str(model)!r}")
+            self._openvino = OpenVINOEncoder(Path(model), Path(export_cache or Path(model).parent / "openvino"),
+                                             precision, max_seq_length, batch_size)
+            self.precision = f"{self._openvino.precision}-openvino"
+            self.dim = self._openvino.dim
+        else:
+            from sentence_transformers import SentenceTransformer
+
+            self._model = SentenceTransformer(str(model), device="cpu", trust_remote_code=False)
+            self._model.max_seq_length = min(max_seq_length, self._model.max_seq_length or max_seq_length)
+            self.precision = set_precision(self._model, precision)
+            self.dim = int(self._model.get_embedding_dimension())
         self._query_prompt = query_prompt
         self._document_prompt = document_prompt
         self._similarity_prompt = similarity_prompt
         self._answer_prompt = answer_prompt
         self._batch = batch_size
-        self.dim = int(self._model.get_embedding_dimension())
         self.id = f"st:{name}"
 
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
+        if self._openvino is not None:
+            return normalise(self._openvino.encode(texts)).reshape(len(texts), self.dim)
         vectors = self._model.encode(
             list(texts), batch_size=self._batch, normalize_embeddings=True,
             convert_to_tensor=True, show_progress_bar=False,

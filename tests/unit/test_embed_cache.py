@@ -70,3 +70,23 @@ def test_concurrent_questions_with_a_small_cache_never_fail_or_mix_vectors(tmp_p
     for t in threads:
         t.join()
     assert not errors, errors[0]
+
+
+def test_vectors_of_another_runtime_or_precision_are_cached_apart(tmp_path):
+    """bf16 on torch, bf16 on OpenVINO and fp32 share a file but never a vector."""
+    path = tmp_path / "cache.sqlite"
+    encoded: dict[str, int] = {}
+    for precision in ("fp32", "bf16", "bf16-openvino", "bf16-openvino"):
+        inner = HashEmbedder()
+        inner.precision = precision
+        calls = {"n": 0}
+        original = inner.embed_documents
+
+        def counting(texts, titles=None, original=original, calls=calls):
+            calls["n"] += len(texts)
+            return original(texts, titles)
+
+        inner.embed_documents = counting  # type: ignore[method-assign]
+        CachedEmbedder(inner, path).embed_documents(["one passage"], ["title"])
+        encoded[precision] = encoded.get(precision, 0) + calls["n"]
+    assert encoded == {"fp32": 1, "bf16": 1, "bf16-openvino": 1}  # the repeat of a precision is a hit

@@ -1,0 +1,74 @@
+"""The two encoder runtimes agree: sentence-transformers on torch and the same pipeline exported to
+OpenVINO give the same tokens, the same vectors (to rounding) and the same rankings."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from rag.embed.factory import _create
+from rag.settings import Settings
+
+pytestmark = pytest.mark.slow
+
+TEXTS = [
+    "Що обговорили Остін і Умєров?",
+    "What did Austin and Umerov discuss?",
+    "Міністр оборони України Рустем Умєров провів телефонну розмову з міністром оборони США.",
+    "x",
+    "Довгий текст про оборону. " * 200,  # beyond 512 tokens: both cut it the same way
+]
+
+
+@pytest.fixture(scope="module")
+def runtimes():
+    base = Settings.from_env(embed_cache=False)
+    return _create(replace(base, embed_runtime="torch", embed_precision="fp32")), \
+        _create(replace(base, embed_runtime="openvino", embed_precision="bf16"))
+
+
+def test_same_tokens_as_sentence_transformers(runtimes):
+    torch_side, openvino_side = runtimes
+    expected = torch_side._model.tokenize(TEXTS)
+    got = openvino_side._openvino.tokenize(TEXTS)
+    assert np.array_equal(expected["input_ids"].numpy(), got["input_ids"])
+    assert np.array_equal(expected["attention_mask"].numpy(), got["attention_mask"])
+
+
+def test_vectors_agree(runtimes):
+    torch_side, openvino_side = runtimes
+    assert openvino_side.precision in ("bf16-openvino", "fp32-openvino")
+    assert openvino_side.dim == torch_side.dim
+    pairs = [
+        (torch_side.embed_documents(TEXTS, ["Новини"] * len(TEXTS)), openvino_side.embed_documents(TEXTS, ["Новини"] * len(TEXTS))),
+        (torch_side.embed_queries(TEXTS), openvino_side.embed_queries(TEXTS)),
+        (torch_side.embed_variants([("query", TEXTS[0]), ("question", TEXTS[1]), ("symmetric", TEXTS[2])]),
+         openvino_side.embed_variants([("query", TEXTS[0]), ("question", TEXTS[1]), ("symmetric", TEXTS[2])])),
+    ]
+    for a, b in pairs:
+        assert a.shape == b.shape
+        assert np.allclose(np.linalg.norm(b, axis=1), 1.0, atol=1e-4)
+        assert (a * b).sum(axis=1).min() >= 0.999
+
+
+def test_same_ranking_of_seed_sentences(runtimes, seeds):
+    torch_side, openvino_side = runtimes
+    sentences = [s.strip() for f in sorted(seeds.glob("*.txt")) for s in f.read_text("utf-8").split(". ") if len(s.strip()) > 40][:60]
+    questions = ["Про що говорили міністри оборони?", "Who is Scott Brady?", "Коли відбулася розмова?"]
+    for side_a, side_b in [(torch_side, openvino_side)]:
+        docs_a, docs_b = side_a.embed_documents(sentences), side_b.embed_documents(sentences)
+        for q in questions:
+            top_a = np.argsort(-(docs_a @ side_a.embed_questions([q])[0]))[:3]
+            top_b = np.argsort(-(docs_b @ side_b.embed_questions([q])[0]))[:3]
+            assert top_a[0] == top_b[0]
+            assert len(set(top_a) & set(top_b)) >= 2
+
+
+def test_bad_runtime_or_precision_is_a_clear_error():
+    base = Settings.from_env(embed_cache=False)
+    with pytest.raises(ValueError, match="RAG_EMBED_RUNTIME"):
+        _create(replace(base, embed_runtime="onnx"))
+    with pytest.raises(ValueError, match="runs on RAG_EMBED_RUNTIME=torch only"):
+        _create(replace(base, embed_runtime="openvino", embed_precision="int8"))
