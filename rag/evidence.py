@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
+from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
@@ -42,7 +43,8 @@ class SentenceVectors:
         return np.stack([self._cache[k] for k in keys]) if keys else np.zeros((0, 1), np.float32)
 
 
-def _terms(text: str, question: bool = False) -> set[str]:
+@lru_cache(maxsize=8192)  # the same candidate sentences are scored by the evidence ranking and the selection model
+def _terms(text: str, question: bool = False) -> frozenset[str]:
     """The sparse encoder's terms of ``text``, with each glossary abbreviation the text
     mentions, as the abbreviation or written out, as one more term ("=ППО"): "air defence",
     "ППО" and "протиповітряна оборона" meet (the question is often in English, the articles
@@ -58,7 +60,7 @@ def _terms(text: str, question: bool = False) -> set[str]:
     own = set(sparse.terms(text))
     if question:
         own -= {t for a in found for t in sparse.terms(" ".join([a.short, a.meaning, *(" ".join(p) for p in a.phrases)]))}
-    return own | {"=" + a.short for a in found}
+    return frozenset(own | {"=" + a.short for a in found})
 
 
 def term_overlap(question: str, texts: Sequence[str]) -> np.ndarray:

@@ -62,7 +62,9 @@ def mentioned_in(text: str) -> list[Abbreviation]:
     ['ППО', 'ЗСУ']
     """
     words = _lower_words([text])
-    return [a for a in abbreviations().values() if _used(a, text) or _written_out(a, words)]
+    starts = _prefixes(words)
+    return [a for a in abbreviations().values()
+            if _used(a, text) or _written_out(a, words, starts)]
 
 
 def _used(abbreviation: Abbreviation, text: str) -> bool:
@@ -74,8 +76,15 @@ def _lower_words(texts: Iterable[str]) -> list[str]:
     return [w.lower() for t in texts for w in _WORD.findall(t)]
 
 
-def _written_out(abbreviation: Abbreviation, words: Sequence[str]) -> bool:
-    return any(phrase_in(p, words) for p in abbreviation.phrases)
+def _prefixes(words: Sequence[str]) -> set[str]:
+    """Every prefix of every word: a phrase whose first prefix is not among them cannot occur,
+    which spares scanning the text for most of the table (the evidence ranking asks this of
+    every candidate sentence)."""
+    return {w[:k] for w in set(words) for k in range(1, len(w) + 1)}
+
+
+def _written_out(abbreviation: Abbreviation, words: Sequence[str], starts: set[str] | None = None) -> bool:
+    return any(phrase_in(p, words) for p in abbreviation.phrases if starts is None or p[0] in starts)
 
 
 def meanings_in(texts: Sequence[str]) -> dict[str, str]:
