@@ -55,6 +55,10 @@ _AMOUNT_Q = re.compile(r"\b(how much|how long|how far|how big|how large|how old|
                        r"на скільки)", re.IGNORECASE)
 _WHEN_Q = re.compile(r"^\s*(?:\S+\s+){0,3}?(when|what year|in which year|what date|on what day|коли|якого року|"
                      r"в якому році|у якому році|якого числа|якої дати)\b", re.IGNORECASE)
+# an interrogative before "when"/"коли" makes it a conjunction: "Що відбувається, коли ...?",
+# "Where was she when ...?" ask what and where, not when
+_OTHER_ASK = re.compile(r"\b(what|which|who|whom|how|why|where|що|чого|чому|який|яка|яке|які|якого|якої|яку|хто|кого|"
+                        r"як|де|навіщо|скільки)\b", re.IGNORECASE)
 _WHO_Q = re.compile(r"^\s*(?:\S+\s+){0,2}?(who|whom|хто|кого|кому|ким|як звати|як звали|what is the name|"
                     r"what was the name|яке ім’я|яке прізвище)\b", re.IGNORECASE)
 
@@ -93,6 +97,8 @@ def asked_type(question: str) -> str:
     ['money', 'count', 'date', 'person', '']
     >>> asked_type("How many medals did the team win at the summer games?"), asked_type("Скільки шкіл у Сумах?")
     ('count', 'count')
+    >>> asked_type("Що відбувається, коли ліки закінчуються?"), asked_type("In what year did it open?")
+    ('', 'date')
     """
     if _PERCENT_Q.search(question) and (_COUNT_Q.search(question) or _AMOUNT_Q.search(question)
                                         or re.search(r"\b(what|яка|який|яку)\b", question, re.IGNORECASE)):
@@ -105,7 +111,8 @@ def asked_type(question: str) -> str:
         return "count" if _counts_things(question) else "amount"
     if _AMOUNT_Q.search(question):
         return "amount"
-    if _WHEN_Q.search(question):
+    when = _WHEN_Q.search(question)
+    if when and not _OTHER_ASK.search(question[: when.start(1)]):
         return "date"
     if _WHO_Q.search(question):
         return "person"
