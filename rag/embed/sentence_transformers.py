@@ -19,6 +19,9 @@ GEMMA_ANSWER_PROMPT = "task: question answering | query: "
 
 PRECISIONS = ("fp32", "bf16", "int8")
 RUNTIMES = ("torch", "openvino")
+# each runtime's precision when none is set, the best measured (docs/performance.md): OpenVINO's
+# int8 weights keep the eval's figures at a third of torch's time; torch's int8 does not
+DEFAULT_PRECISION = {"torch": "bf16", "openvino": "int8"}
 
 
 def set_precision(model: object, precision: str) -> str:
@@ -58,6 +61,7 @@ class SentenceTransformerEmbedder(Embedder):
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         if runtime not in RUNTIMES:
             raise ValueError(f"RAG_EMBED_RUNTIME={runtime!r}: use one of {', '.join(RUNTIMES)}")
+        precision = precision or DEFAULT_PRECISION[runtime]
         self._model: Any = None
         self._openvino: Any = None
         if runtime == "openvino":
