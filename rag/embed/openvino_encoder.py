@@ -8,7 +8,7 @@ against 54 ms for torch in bf16, and the vectors agree with torch's fp32 ones to
 (docs/performance.md). With ``precision="int8"`` (the product's default) nncf compresses the
 weights to int8 once more and the CPU plugin quantises activations on the fly: an archive question's
 three variants take 62 against 224 ms for torch bf16 on a CPU without AMX, vectors at cosine >= 0.998
-of fp32, the eval's figures kept. sentence-transformers' own OpenVINO backend needs optimum-intel,
+of the bf16 graph's, archive dev and seeds figures kept. sentence-transformers' own OpenVINO backend needs optimum-intel,
 which pins another torch and transformers than the product's; the export here needs only
 ``openvino`` (and ``nncf`` for int8).
 """
@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 _INFERENCE_PRECISION = {"fp32": "f32", "bf16": "bf16", "int8": "bf16"}
 # int8: the CPU plugin quantises activations on the fly in groups of this many values, so the
 # products run on int8 (VNNI) units; without it the weights are widened back (90 against 33 ms).
-# Calibrated static int8 (nncf.quantize) was faster again but moved vectors to cosine 0.972.
+# Calibrated static int8 (nncf.quantize) was faster again but moved vectors to cosine 0.9875.
 # 128 was faster (27 ms) but moved archive dev answers (abstention recall 0.640 -> 0.600).
 _DYNAMIC_QUANTIZATION_GROUP = 32
 _MAX_TOKENS = 512  # the export's upper bound on sequence length (EmbeddingGemma's own limit)
@@ -116,22 +116,27 @@ def export_model(model_dir: Path, cache_dir: Path, max_seq_length: int = _MAX_TO
 
 
 def int8_model(graph: Path) -> Path:
-    """``graph`` with its weights compressed to int8 by nncf (``model-int8-nncf<version>.xml``
-    beside it), made on first use (about 20 seconds) and reused afterwards."""
+    """``graph`` with its weights compressed to int8 by nncf (in ``int8-nncf<version>/`` beside
+    it), made on first use (about 20 seconds) and reused afterwards."""
     import nncf
     import openvino as ov
 
-    target = graph.with_name(f"{graph.stem}-int8-nncf{nncf.__version__}.xml")
-    if target.exists():
-        return target
+    target = graph.parent / f"int8-nncf{nncf.__version__}"
+    if (target / "model.xml").exists():
+        return target / "model.xml"
     log.warning("compressing the OpenVINO graph's weights to int8 once (about 20 seconds)")
-    compressed = nncf.compress_weights(ov.Core().read_model(str(graph)), mode=nncf.CompressWeightsMode.INT8_ASYM)
     staging = Path(tempfile.mkdtemp(prefix=".int8-", dir=graph.parent))
-    ov.save_model(compressed, staging / "model.xml", compress_to_fp16=False)
-    (staging / "model.bin").rename(target.with_suffix(".bin"))  # the .bin first: an .xml is only seen whole
-    (staging / "model.xml").rename(target)
-    shutil.rmtree(staging, ignore_errors=True)
-    return target
+    try:
+        compressed = nncf.compress_weights(ov.Core().read_model(str(graph)), mode=nncf.CompressWeightsMode.INT8_ASYM)
+        ov.save_model(compressed, staging / "model.xml", compress_to_fp16=False)
+        try:
+            staging.rename(target)  # atomic, as in export_model: a concurrent run leaves one folder
+        except OSError:
+            if not (target / "model.xml").exists():
+                raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target / "model.xml"
 
 
 class OpenVINOEncoder:
@@ -150,7 +155,7 @@ class OpenVINOEncoder:
         arithmetic = _INFERENCE_PRECISION[precision]
         if arithmetic == "bf16" and "BF16" not in core.get_property("CPU", "OPTIMIZATION_CAPABILITIES"):
             arithmetic = "f32"  # no bf16 units on this CPU: OpenVINO would emulate them slowly
-            precision = "fp32" if precision == "bf16" else precision
+            precision = "fp32" if precision == "bf16" else precision  # int8 names its weights: they stay int8
         self.precision = precision
         self._tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
         self._max_tokens = min(max_seq_length, _MAX_TOKENS)
