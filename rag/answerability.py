@@ -59,6 +59,7 @@ _WHEN_Q = re.compile(r"^\s*(?:\S+\s+){0,3}?(when|what year|in which year|what da
 # "Where was she when ...?" ask what and where, not when
 _OTHER_ASK = re.compile(r"\b(what|which|who|whom|how|why|where|що|чого|чому|який|яка|яке|які|якого|якої|яку|хто|кого|"
                         r"як|де|навіщо|скільки)\b", re.IGNORECASE)
+_PAIRED = re.compile(r"\b(and|or|і|й|та|чи)\s+$", re.IGNORECASE)  # "Where and when ...?" still asks when
 _WHO_Q = re.compile(r"^\s*(?:\S+\s+){0,2}?(who|whom|хто|кого|кому|ким|як звати|як звали|what is the name|"
                     r"what was the name|яке ім’я|яке прізвище)\b", re.IGNORECASE)
 
@@ -99,6 +100,8 @@ def asked_type(question: str) -> str:
     ('count', 'count')
     >>> asked_type("Що відбувається, коли ліки закінчуються?"), asked_type("In what year did it open?")
     ('', 'date')
+    >>> asked_type("Where and when did it happen?"), asked_type("Де і коли відбувся саміт?")
+    ('date', 'date')
     """
     if _PERCENT_Q.search(question) and (_COUNT_Q.search(question) or _AMOUNT_Q.search(question)
                                         or re.search(r"\b(what|яка|який|яку)\b", question, re.IGNORECASE)):
@@ -112,7 +115,7 @@ def asked_type(question: str) -> str:
     if _AMOUNT_Q.search(question):
         return "amount"
     when = _WHEN_Q.search(question)
-    if when and not _OTHER_ASK.search(question[: when.start(1)]):
+    if when and (not _OTHER_ASK.search(question[: when.start(1)]) or _PAIRED.search(question[: when.start(1)])):
         return "date"
     if _WHO_Q.search(question):
         return "person"
