@@ -92,8 +92,9 @@ class Store:
 
     def ensure(self, embedder_id: str, dim: int, precision: str = "fp32") -> None:
         """Create the collections for ``embedder_id`` or check that they were built by it. The
-        encoder's ``precision`` is recorded; vectors of fp32 and bf16 share one space (the eval
-        figures agree, docs/performance.md), so a mismatch of precision alone is not refused."""
+        encoder's ``precision`` is recorded; vectors of fp32, bf16 and OpenVINO's int8 weights share
+        one space (the eval figures agree, also for a collection built by torch bf16 and searched
+        with int8 questions: docs/performance.md), so a mismatch of precision alone is not refused."""
         if self.exists():
             self.check_embedder(embedder_id)
             return

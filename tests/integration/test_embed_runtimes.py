@@ -79,7 +79,7 @@ def int8_side():
 
 
 def test_int8_weights_keep_the_vectors(runtimes, int8_side):
-    """int8 weights (nncf) move a vector less than torch's bf16 does against fp32 (0.998)."""
+    """int8 weights (nncf) keep a vector within cosine 0.995 of fp32 (measured: 0.998, as torch's bf16)."""
     torch_side, _ = runtimes
     assert int8_side.precision == "int8-openvino"
     a = torch_side.embed_documents(TEXTS, ["Новини"] * len(TEXTS))
