@@ -216,18 +216,32 @@ def is_mentioned(entity: Entity, texts: Iterable[str]) -> bool:
     return any(_same_name(target, skeleton(w)) for w in _words(texts) if w[:1].isupper())
 
 
+# a capitalised word after a word or a comma: written as a name, not as a sentence's first word
+_CAPITALISED_INSIDE = re.compile(r"(?<=[\w,;)»”]\s)[A-ZА-ЯІЇЄҐ][\w’'-]*")
+
+
 def names_in(question: str, texts: Iterable[str]) -> list[Entity]:
     """The question's entities, less an opening word the texts do not name: a capitalised
     first word is as often an ordinary word ("Загалом, ...", "Замість ...") as a name, and
-    no dictionary here tells them apart, so it counts only where the texts name it.
+    no dictionary here tells them apart, so it counts only where the texts name it, and not when
+    they also write it in lower case without ever capitalising it inside a sentence (an ordinary
+    word, capitalised only where it opens one).
 
     >>> [e.text for e in names_in("Загалом, що сказав Умєров?", ["Умєров сказав"])]
     ['Умєров']
-    >>> [e.text for e in names_in("Умєров що сказав?", ["Умєров сказав"])]
+    >>> [e.text for e in names_in("Умєров що сказав?", ["Учора Умєров сказав"])]
     ['Умєров']
+    >>> [e.text for e in names_in("Визначення чого змінили?", ["Визначення змінили. Нове визначення."])]
+    []
     """
     texts = list(texts)
-    return [e for e in question_entities(question) if not e.initial or is_mentioned(e, texts)]
+    inside = " ".join(m.group(0) for t in texts for m in _CAPITALISED_INSIDE.finditer(t))
+    lower = {w for w in _words(texts) if w.islower()}
+
+    def ordinary(e: Entity) -> bool:
+        return e.kind == "name" and e.text.lower() in lower and not is_mentioned(e, [inside])
+
+    return [e for e in question_entities(question) if not e.initial or (is_mentioned(e, texts) and not ordinary(e))]
 
 
 def is_topic(entity: Entity) -> bool:
