@@ -234,6 +234,9 @@ def names_in(question: str, texts: Iterable[str]) -> list[Entity]:
     >>> [e.text for e in names_in("Визначення чого змінили?", ["Визначення змінили. Нове визначення."])]
     []
     """
+    entities = question_entities(question)
+    if not any(e.initial for e in entities):
+        return entities  # the texts are read only for an opening word (this runs on every question)
     texts = list(texts)
     inside = " ".join(m.group(0) for t in texts for m in _CAPITALISED_INSIDE.finditer(t))
     lower = {w for w in _words(texts) if w.islower()}
@@ -241,7 +244,7 @@ def names_in(question: str, texts: Iterable[str]) -> list[Entity]:
     def ordinary(e: Entity) -> bool:
         return e.kind == "name" and e.text.lower() in lower and not is_mentioned(e, [inside])
 
-    return [e for e in question_entities(question) if not e.initial or (is_mentioned(e, texts) and not ordinary(e))]
+    return [e for e in entities if not e.initial or (is_mentioned(e, texts) and not ordinary(e))]
 
 
 def is_topic(entity: Entity) -> bool:
