@@ -8,7 +8,8 @@ split (``scripts/train_answerability.py`` rebuilds ``rag/data/answerability.json
 - the answer type: "how much" needs an amount of the right kind (money, a percentage, a
   count) in the evidence, "when" a date, "who" a name; a number of another kind (a day of
   the month asked as a vote count, an age asked as a count, an income asked as a salary) is
-  not an answer;
+  not an answer; read in the best sentence and in the best two (the best one often restates
+  the question and the next one answers it);
 - the body: a best sentence that quotes another body's name where the question quotes one;
 - evidence strength and agreement: the best sentence's similarity, its lead over the next,
   the question's rare words it shares, how many articles the best sentences come from.
@@ -44,7 +45,7 @@ from rag.types import Evidence
 # lower case only ("Суми" is also the city)
 _MONEY_Q = re.compile(
     r"\b(how much (?:money|did|does|do|was|were|is|are|will|would|has|had|it)\b|(?:costs?|costing|prices?|paid|"
-    r"pay(?:s|ing|ments?)?|spen[dt](?:s|ing)?|worth|sums?|budgets?|salary|salaries|profits?|revenues?|income|"
+    r"pay(?:s|ing|ments?)?|spen[dt](?:s|ing)?|worth|value|sums?|budgets?|salary|salaries|profits?|revenues?|income|"
     r"fine[sd]?|amount of money|funding|funds?|rent(?:s|ed|al)?)\b|"
     r"вартіст|кошту|коштув|(?-i:сум[аиуі])|плат[аиуі]|заплат|сплат|витрат|бюджет|зарплат|заробітн|прибут|дохід|доход|"
     r"штраф|ціна|ціну|скільки (?:грошей|коштів|гривень|доларів))", re.IGNORECASE)
@@ -96,6 +97,8 @@ def asked_type(question: str) -> str:
     >>> [asked_type(q) for q in ["How much did the city pay for the survey?", "Скільки депутатів голосувало?",
     ...                          "When was the bridge opened?", "Who signed the contract?", "Why did it close?"]]
     ['money', 'count', 'date', 'person', '']
+    >>> asked_type("What was the value of the contract?"), asked_type("Яка вартість контракту?")
+    ('money', 'money')
     >>> asked_type("How many medals did the team win at the summer games?"), asked_type("Скільки шкіл у Сумах?")
     ('count', 'count')
     >>> asked_type("Що відбувається, коли ліки закінчуються?"), asked_type("In what year did it open?")
@@ -166,6 +169,8 @@ def kinds_in(text: str) -> set[str]:
     (['years'], ['count'])
     >>> sorted(kinds_in("Україна повернула більше половини території.")), sorted(kinds_in("Сімейний бізнес."))
     (['count'], [])
+    >>> sorted(kinds_in("Загинули четверо українців.")), sorted(kinds_in("Один із лідерів прийшов."))
+    (['count'], [])
     """
     kinds: set[str] = set()
     rest = text
@@ -184,11 +189,22 @@ def kinds_in(text: str) -> set[str]:
             kinds.add("years")  # "5-річна Іванка", "a 5-year lease": an age or a term, not a count of things
         else:
             kinds.add("count")
-    if _WORD_AMOUNT.search(rest):
+    if _WORD_AMOUNT.search(rest) or any(_numeral(w) for w in _CYRILLIC_WORD.findall(rest)):
         kinds.add("count")
     if _NAME.search(text):
         kinds.add("person")
     return kinds
+
+
+_CYRILLIC_WORD = re.compile(r"[а-яіїєґ’']{3,}", re.IGNORECASE)
+
+
+@lru_cache(maxsize=65536)
+def _numeral(word: str) -> bool:
+    """Is ``word`` a Ukrainian numeral by pymorphy3's first parse ("четверо", "двадцять",
+    "обидва"), other than "one" ("один із ...": one of many, not an amount)?"""
+    best = morph().parse(word.lower())[0]
+    return "NUMR" in best.tag and best.normal_form != "один"
 
 
 def _digits(number: str) -> str:
@@ -341,7 +357,7 @@ def coverage(scores: Sequence[float | None]) -> float:
 # ---- the decision ---------------------------------------------------------------------------
 FEATURES = ("score1", "rank1", "gap", "lexical1", "has_names", "names_min", "names_mean", "names_sentence",
             "type_needed", "type_top1", "type_top3", "sources3", "asked1", "focus1", "focus_max3", "focus_gap",
-            "place_absent", "rival1")
+            "place_absent", "rival1", "type_top2")
 
 
 @dataclass(frozen=True)
@@ -391,6 +407,8 @@ def signals(question: str, evidence: Sequence[Evidence], entities: Sequence[Enti
         # an item of the asked kind that the question does not already give ("in 2003" is no answer
         # to "when did the court rule on the 2003 sale?")
         "type_top1": float(type_satisfied(kind, top.cited.text, question)),
+        # the second best sentence often holds what the best one (restating the question) lacks
+        "type_top2": float(any(type_satisfied(kind, e.cited.text, question) for e in evidence[:2])),
         "type_top3": float(any(type_satisfied(kind, e.cited.text, question) for e in top3)),
         "sources3": float(len({e.quote.source for e in top3})),
         # the question embedded for finding its answer, and without its names (what is asked
@@ -453,7 +471,7 @@ def reason(question: str, values: Mapping[str, float], missing: Sequence[str], m
     """The user-facing reason: the most negative signal, in words."""
     parts = model.contributions(values)
     name_cost = sum(parts.get(f, 0.0) for f in ("names_min", "names_mean", "names_sentence"))
-    type_cost = sum(parts.get(f, 0.0) for f in ("type_top1", "type_top3"))
+    type_cost = sum(parts.get(f, 0.0) for f in ("type_top1", "type_top2", "type_top3"))
     kind = asked_type(question)
     if missing and name_cost <= type_cost:
         return "no article found mentions " + ", ".join(missing)

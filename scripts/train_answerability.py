@@ -130,17 +130,21 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--collection", default=CI_COLLECTION)
     parser.add_argument("--squad2", type=int, default=0, help="SQuAD 2.0 questions of each kind to add")
-    parser.add_argument("--max-false-abstention", type=float, default=0.05)
+    # 0.04 rather than the issue's 0.05 limit: the LLM reader refuses a few more answerable questions on
+    # top of the model (sixteenth session: at 0.05 archive dev false abstention came to 0.053)
+    parser.add_argument("--max-false-abstention", type=float, default=0.04)
     parser.add_argument("--C", type=float, default=1.0)
     parser.add_argument("--dump", type=Path, help="also write the examples as JSON here")
-    parser.add_argument("--features", default="score1,names_mean,type_top1,place_absent,rival1",
+    parser.add_argument("--features", default="score1,names_mean,type_top1,type_top2,place_absent,rival1",
                         help="the signals the model weighs (of rag.answerability.FEATURES). Chosen on dev out of fold "
                              "(5 folds): unanswerable refused 0.30-0.34 at 5%% false abstention with these four; adding "
                              "lexical1 gave 0.38-0.44 but with a negative weight (the unanswerable questions' wording), "
                              "which sent the seeds' false abstention 0.022 -> 0.196; focus_max3 0.32; type_top3 or "
                              "sources3 0.20; all sixteen 0.34. rival1 (a question's quoted name missing from the best "
                              "sentence, which quotes another; thirteenth session): 0.26 -> 0.30, Ukrainian 0.00 -> 0.08, "
-                             "false abstention unchanged")
+                             "false abstention unchanged). type_top2 (the asked kind in either of the best two "
+                             "sentences; sixteenth session, ten fold seeds): 0.38 -> 0.69, Ukrainian 0.15 -> 0.50, "
+                             "type_top2 alone 0.65, type_top3 in its place 0.53")
     parser.add_argument("--squad-uk", type=int, default=SQUAD_SAMPLE, metavar="SAMPLE",
                         help="choose the threshold also on the squad-uk-mini questions about paragraphs the eval's "
                              "sample of SAMPLE questions does not cover (0: not)")
