@@ -574,6 +574,28 @@ def confirm(question: str, evidence: Sequence[Evidence], decision: Decision, rea
         reply = read(reader_messages(question, evidence))
     except LLMError:
         return decision
-    if not reply.strip() or reader_found(question, evidence, reply):
+    if not reply.strip() or echoes_opening(reply, evidence) or reader_found(question, evidence, reply):
         return decision
     return replace(decision, answerable=False, reason="the language model found no answer in the closest passages")
+
+
+_LABEL = re.compile(r"^\s*[\w’' ]{1,20}:\s*")  # "Відповідь: ...", "Приклад: ..."
+_ECHO_CHARS = 16
+
+
+def echoes_opening(reply: str, evidence: Sequence[Evidence]) -> bool:
+    """Is ``reply`` the opening words of the passage the reader was shown, after a label the
+    model may put in front? A 1.5B reader that picks nothing echoes its input: that says
+    nothing either way (on archive dev it refused two answerable questions so, and no
+    unanswerable one).
+
+    >>> from rag.types import make_quote
+    >>> text = "Апарат фірми дозволяє оперувати катаракту. Таких приладів в Україні лише п'ять."
+    >>> ev = [Evidence(make_quote("a.txt", text, 0, len(text)), "T", 0.7)]
+    >>> echoes_opening("Приклад: Апарат фірми дозволяє опер", ev), echoes_opening("Таких приладів в Україні", ev), echoes_opening("Апарат", ev)
+    (True, False, False)
+    """
+    copy = _LABEL.sub("", reply.strip(), count=1).strip(" .…«»\"'")
+    if len(copy) < _ECHO_CHARS:
+        return False
+    return " ".join(_reader_passage(evidence).split()).startswith(" ".join(copy.split())[:_ECHO_CHARS * 2])
