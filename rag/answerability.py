@@ -394,6 +394,9 @@ def signals(question: str, evidence: Sequence[Evidence], entities: Sequence[Enti
     sentence_scores = [float(entity_score(e, " ".join(x.quote.text for x in top3), sentence_index) or 0.0)
                        for e in entities]
     kind = asked_type(question)
+    # an item of the asked kind that the question does not already give ("in 2003" is no answer
+    # to "when did the court rule on the 2003 sale?"), in each of the best three sentences
+    typed = [type_satisfied(kind, e.cited.text, question) for e in top3]
     values = {
         "score1": float(top.score),
         "rank1": rank[0],
@@ -404,12 +407,10 @@ def signals(question: str, evidence: Sequence[Evidence], entities: Sequence[Enti
         "names_mean": sum(scores) / len(scores) if scores else 1.0,
         "names_sentence": sum(sentence_scores) / len(sentence_scores) if sentence_scores else 1.0,
         "type_needed": float(bool(kind)),
-        # an item of the asked kind that the question does not already give ("in 2003" is no answer
-        # to "when did the court rule on the 2003 sale?")
-        "type_top1": float(type_satisfied(kind, top.cited.text, question)),
+        "type_top1": float(typed[0]),
         # the second best sentence often holds what the best one (restating the question) lacks
-        "type_top2": float(any(type_satisfied(kind, e.cited.text, question) for e in evidence[:2])),
-        "type_top3": float(any(type_satisfied(kind, e.cited.text, question) for e in top3)),
+        "type_top2": float(any(typed[:2])),
+        "type_top3": float(any(typed)),
         "sources3": float(len({e.quote.source for e in top3})),
         # the question embedded for finding its answer, and without its names (what is asked
         # about them): "how much profit" against a sentence about a contract sum
