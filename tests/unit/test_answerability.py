@@ -42,6 +42,17 @@ def test_a_copy_counts_only_where_it_holds_an_item_the_question_does_not_give(qu
     assert A.confirm(question, EVIDENCE, UNSURE, read, below=0.4).answerable is answerable
 
 
+@pytest.mark.parametrize("reply, answerable", [
+    ("Приклад: Депутати виділили", True),  # the passage's opening words echoed back: the reader picked nothing
+    ("Депутати виділили...", True),
+    ("Роботи почнуться влітку", False),  # a copy from further in, without the asked item
+    ("Депутати", False),  # too short to tell an echo from a choice
+])
+def test_a_reader_that_echoes_the_opening_of_its_passage_leaves_the_decision(reply, answerable):
+    read, _ = reading(reply)
+    assert A.confirm(QUESTION, EVIDENCE, UNSURE, read, below=0.4).answerable is answerable
+
+
 def test_a_sure_decision_is_read_when_no_best_sentence_holds_the_asked_kind():
     lacking = A.Decision(True, 0.9, signals={"type_needed": 1.0, "type_top1": 0.0, "type_top3": 0.0})
     holding = A.Decision(True, 0.9, signals={"type_needed": 1.0, "type_top1": 0.0, "type_top3": 1.0})
@@ -106,3 +117,19 @@ def test_an_age_or_a_term_in_years_is_no_count_of_things_but_answers_how_old():
     assert not A.type_satisfied("count", age, "Скільки дітей прийшло на свято?")
     assert A.type_satisfied(A.asked_type("How old is the child?"), age, "How old is the child?")
     assert A.type_satisfied("count", "На свято прийшли 40 дітей.", "Скільки дітей прийшло на свято?")
+
+
+def test_the_asked_kind_is_read_in_the_best_sentence_and_in_the_best_two():
+    restating = "Управління уклало угоди з ПП «Курорти» на послуги лікування."
+    answering = "Вартість угод складає 0,46 млн грн."
+    other = "Роботи почнуться влітку."
+    question = "What was the total value of the deals with Kurorty?"
+
+    def typed(*texts):
+        evidence = [Evidence(make_quote("a.txt", t, 0, len(t)), "T", 0.7 - i / 10) for i, t in enumerate(texts)]
+        values = A.signals(question, evidence, [], {}, {})[0]
+        return values["type_top1"], values["type_top2"], values["type_top3"]
+
+    assert typed(restating, answering, other) == (0.0, 1.0, 1.0)
+    assert typed(restating, other, answering) == (0.0, 0.0, 1.0)
+    assert typed(answering, restating, other) == (1.0, 1.0, 1.0)
