@@ -21,7 +21,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -37,6 +37,9 @@ _INFERENCE_PRECISION = {"fp32": "f32", "bf16": "bf16", "int8": "bf16"}
 _DYNAMIC_QUANTIZATION_GROUP = 32
 _MAX_TOKENS = 512  # the export's upper bound on sequence length (EmbeddingGemma's own limit)
 _MAX_BATCH = 512
+# texts per request on the bulk path: archive chunks per second on 2 cores, two streams, by batch:
+# 4: 26.4, 8: 26.3, 16: 25.3, 32: 22.6, 64: 15.9 (smaller batches pad less and stay in cache)
+_BULK_BATCH = 8
 _EXPORT_VERSION = "2"  # bumped whenever the export itself changes: older exports are not reused
 
 
@@ -168,6 +171,8 @@ class OpenVINOEncoder:
         compiled = core.compile_model(str(graph), "CPU", config)
         self._request = compiled.create_infer_request()
         self.dim = int(compiled.output(0).get_partial_shape()[1].get_length())
+        self._core, self._graph, self._config = core, graph, config
+        self._queue: object | None = None  # the bulk path, compiled on first use (ingest only)
 
     def tokenize(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
         """The tokenizer's ids and mask for ``texts``, padded and cut as sentence-transformers does."""
@@ -177,12 +182,38 @@ class OpenVINOEncoder:
                 "attention_mask": batch["attention_mask"].astype(np.int64)}
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """One row per text; texts of similar length are run together (less padding), as
-        sentence-transformers does, and returned in the order given."""
+        """One row per text, in the order given. Texts of similar token length are run together
+        (padding to the char-longest of a batch wasted 14% of the tokens of archive chunks, by
+        token length 2%). More texts than one batch (an ingest) go through single-threaded
+        streams, one per core, side by side, in batches of :data:`_BULK_BATCH`: 19.7 -> 26.3
+        archive chunks per second on 2 cores, vectors at cosine >= 0.999 (docs/performance.md)."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
-        for start in range(0, len(order), self._batch):
-            rows = order[start : start + self._batch]
-            result = self._request.infer(self.tokenize([texts[i] for i in rows]))
-            out[rows] = np.asarray(result[0], dtype=np.float32)
+        if not texts:
+            return out
+        lengths = [len(ids) for ids in self._tokenizer(list(texts), truncation=True, max_length=self._max_tokens)["input_ids"]]
+        order = sorted(range(len(texts)), key=lambda i: -lengths[i])
+        if len(texts) <= self._batch:  # a question's variants: one request on both cores
+            result = self._request.infer(self.tokenize([texts[i] for i in order]))
+            out[order] = np.asarray(result[0], dtype=np.float32)
+            return out
+        batches = [order[start : start + _BULK_BATCH] for start in range(0, len(order), _BULK_BATCH)]
+        queue = self._bulk_queue()
+
+        def done(request: object, rows: list[int]) -> None:
+            out[rows] = np.asarray(request.get_output_tensor(0).data, dtype=np.float32)  # type: ignore[attr-defined]
+
+        queue.set_callback(done)
+        for rows in batches:
+            queue.start_async(self.tokenize([texts[i] for i in rows]), rows)
+        queue.wait_all()
         return out
+
+    def _bulk_queue(self) -> Any:
+        """Requests on a graph compiled for throughput (OpenVINO picks the streams: one per core
+        on the 2-core machines measured), made once."""
+        if self._queue is None:
+            import openvino as ov
+
+            compiled = self._core.compile_model(str(self._graph), "CPU", dict(self._config, PERFORMANCE_HINT="THROUGHPUT"))
+            self._queue = ov.AsyncInferQueue(compiled, int(compiled.get_property("OPTIMAL_NUMBER_OF_INFER_REQUESTS")))
+        return self._queue

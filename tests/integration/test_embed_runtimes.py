@@ -91,3 +91,16 @@ def test_int8_weights_keep_the_vectors(runtimes, int8_side):
 def test_int8_weights_keep_the_ranking(runtimes, int8_side, seeds):
     torch_side, _ = runtimes
     test_same_ranking_of_seed_sentences((torch_side, int8_side), seeds)
+
+
+@pytest.mark.parametrize("side", ["bf16", "int8"])
+def test_many_texts_on_the_bulk_streams_match_each_text_alone(runtimes, int8_side, seeds, side):
+    """An ingest's many texts run on parallel streams in short batches ordered by token length;
+    each comes back in its own row, as it would encoded alone."""
+    encoder = runtimes[1] if side == "bf16" else int8_side
+    sentences = [s.strip() for f in sorted(seeds.glob("*.txt")) for s in f.read_text("utf-8").split(". ") if len(s.strip()) > 20][:41]
+    assert len(sentences) > encoder._openvino._batch  # more than one request holds: the bulk path
+    together = encoder.embed_documents(sentences)
+    alone = np.vstack([encoder.embed_documents([s]) for s in sentences])
+    assert (together * alone).sum(axis=1).min() >= 0.999
+    assert (together @ alone.T).argmax(axis=1).tolist() == list(range(len(sentences)))
