@@ -20,6 +20,7 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -173,6 +174,8 @@ class OpenVINOEncoder:
         self.dim = int(compiled.output(0).get_partial_shape()[1].get_length())
         self._core, self._graph, self._config = core, graph, config
         self._queue: object | None = None  # the bulk path, compiled on first use (ingest only)
+        # one request and one queue, each used by one thread at a time (the UI asks while it ingests)
+        self._request_lock, self._queue_lock = threading.Lock(), threading.Lock()
 
     def tokenize(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
         """The tokenizer's ids and mask for ``texts``, padded and cut as sentence-transformers does."""
@@ -193,19 +196,21 @@ class OpenVINOEncoder:
         lengths = [len(ids) for ids in self._tokenizer(list(texts), truncation=True, max_length=self._max_tokens)["input_ids"]]
         order = sorted(range(len(texts)), key=lambda i: -lengths[i])
         if len(texts) <= self._batch:  # a question's variants: one request on both cores
-            result = self._request.infer(self.tokenize([texts[i] for i in order]))
-            out[order] = np.asarray(result[0], dtype=np.float32)
+            inputs = self.tokenize([texts[i] for i in order])
+            with self._request_lock:
+                out[order] = np.asarray(self._request.infer(inputs)[0], dtype=np.float32)
             return out
         batches = [order[start : start + _BULK_BATCH] for start in range(0, len(order), _BULK_BATCH)]
-        queue = self._bulk_queue()
 
         def done(request: object, rows: list[int]) -> None:
             out[rows] = np.asarray(request.get_output_tensor(0).data, dtype=np.float32)  # type: ignore[attr-defined]
 
-        queue.set_callback(done)
-        for rows in batches:
-            queue.start_async(self.tokenize([texts[i] for i in rows]), rows)
-        queue.wait_all()
+        with self._queue_lock:
+            queue = self._bulk_queue()
+            queue.set_callback(done)
+            for rows in batches:
+                queue.start_async(self.tokenize([texts[i] for i in rows]), rows)
+            queue.wait_all()
         return out
 
     def _bulk_queue(self) -> Any:

@@ -104,3 +104,19 @@ def test_many_texts_on_the_bulk_streams_match_each_text_alone(runtimes, int8_sid
     alone = np.vstack([encoder.embed_documents([s]) for s in sentences])
     assert (together * alone).sum(axis=1).min() >= 0.999
     assert (together @ alone.T).argmax(axis=1).tolist() == list(range(len(sentences)))
+
+
+def test_two_threads_ingesting_and_asking_at_once_get_their_own_vectors(int8_side, seeds):
+    """The UI can ingest while it answers: bulk encodes and a question's variants from several
+    threads at once each get the vectors they would get alone."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    sentences = [s.strip() for f in sorted(seeds.glob("*.txt")) for s in f.read_text("utf-8").split(". ") if len(s.strip()) > 20]
+    jobs = [sentences[:24], sentences[24:] + sentences[:6], ["Хто такий Скотт Брей?", "Who is Scott Brady?"],
+            list(reversed(sentences[:20]))]
+    alone = [int8_side.embed_documents(texts) for texts in jobs]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(int8_side.embed_documents, jobs * 2))
+    for got, want in zip(together, alone * 2):
+        assert got.shape == want.shape
+        assert (got * want).sum(axis=1).min() >= 0.999
