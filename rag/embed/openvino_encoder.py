@@ -41,6 +41,10 @@ _MAX_BATCH = 512
 # texts per request on the bulk path: archive chunks per second on 2 cores, two streams, by batch:
 # 4: 26.4, 8: 26.3, 16: 25.3, 32: 22.6, 64: 15.9 (smaller batches pad less and stay in cache)
 _BULK_BATCH = 8
+# calls of at least this many texts take the bulk path: an ingest's batches (128 chunks) do, a
+# question's variants and its uncached evidence sentences (tens) do not, so answering never
+# compiles the second graph (about 160 MB more resident) nor waits behind an ingest's streams
+_BULK_MIN = 64
 _EXPORT_VERSION = "2"  # bumped whenever the export itself changes: older exports are not reused
 
 
@@ -169,48 +173,69 @@ class OpenVINOEncoder:
         if precision == "int8":
             graph = int8_model(graph)
             config["DYNAMIC_QUANTIZATION_GROUP_SIZE"] = str(_DYNAMIC_QUANTIZATION_GROUP)
-        compiled = core.compile_model(str(graph), "CPU", config)
+        self._model = core.read_model(str(graph))  # read once: the bulk path compiles it again
+        compiled = core.compile_model(self._model, "CPU", config)
         self._request = compiled.create_infer_request()
         self.dim = int(compiled.output(0).get_partial_shape()[1].get_length())
-        self._core, self._graph, self._config = core, graph, config
-        self._queue: object | None = None  # the bulk path, compiled on first use (ingest only)
+        self._core, self._config = core, config
+        # the bulk path's requests, compiled on the first call of at least _BULK_MIN texts (an
+        # ingest; a question's variants and evidence sentences stay on the one request)
+        self._queue: Any = None
         # one request and one queue, each used by one thread at a time (the UI asks while it ingests)
         self._request_lock, self._queue_lock = threading.Lock(), threading.Lock()
 
     def tokenize(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
         """The tokenizer's ids and mask for ``texts``, padded and cut as sentence-transformers does."""
-        batch = self._tokenizer(list(texts), padding=True, truncation="longest_first",
-                                max_length=self._max_tokens, return_tensors="np")
+        return self._pad(self._ids(texts))
+
+    def _ids(self, texts: Sequence[str]) -> list[list[int]]:
+        """Each text's token ids, cut at the model's limit, unpadded."""
+        return self._tokenizer(list(texts), truncation="longest_first", max_length=self._max_tokens)["input_ids"]
+
+    def _pad(self, ids: Sequence[Sequence[int]]) -> dict[str, np.ndarray]:
+        """Ids of one batch padded to its longest, with the attention mask."""
+        batch = self._tokenizer.pad({"input_ids": list(ids)}, padding=True, return_tensors="np")
         return {"input_ids": batch["input_ids"].astype(np.int64),
                 "attention_mask": batch["attention_mask"].astype(np.int64)}
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """One row per text, in the order given. Texts of similar token length are run together
-        (padding to the char-longest of a batch wasted 14% of the tokens of archive chunks, by
-        token length 2%). More texts than one batch (an ingest) go through single-threaded
-        streams, one per core, side by side, in batches of :data:`_BULK_BATCH`: 19.7 -> 26.3
-        archive chunks per second on 2 cores, vectors at cosine >= 0.999 (docs/performance.md)."""
+        """One row per text, in the order given. Texts are tokenized once and those of similar
+        token length run together (padding to the char-longest of a batch wasted 14% of the
+        tokens of archive chunks, by token length 2%). At least :data:`_BULK_MIN` texts (an
+        ingest's batch) go through single-threaded streams side by side, in batches of
+        :data:`_BULK_BATCH` (docs/performance.md: the encoder alone on 256 archive chunks 19.7 ->
+        26.3 texts/s, ``bench.ingest`` 18.1 -> 21.5 chunks/s, vectors at cosine >= 0.999)."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not texts:
             return out
-        lengths = [len(ids) for ids in self._tokenizer(list(texts), truncation=True, max_length=self._max_tokens)["input_ids"]]
-        order = sorted(range(len(texts)), key=lambda i: -lengths[i])
-        if len(texts) <= self._batch:  # a question's variants: one request on both cores
-            inputs = self.tokenize([texts[i] for i in order])
+        ids = self._ids(texts)
+        order = sorted(range(len(texts)), key=lambda i: -len(ids[i]))
+        if len(texts) < _BULK_MIN:
             with self._request_lock:
-                out[order] = np.asarray(self._request.infer(inputs)[0], dtype=np.float32)
+                for start in range(0, len(order), self._batch):
+                    rows = order[start : start + self._batch]
+                    result = self._request.infer(self._pad([ids[i] for i in rows]))
+                    out[rows] = np.asarray(result[0], dtype=np.float32)
             return out
-        batches = [order[start : start + _BULK_BATCH] for start in range(0, len(order), _BULK_BATCH)]
+        failures: list[BaseException] = []
 
-        def done(request: object, rows: list[int]) -> None:
-            out[rows] = np.asarray(request.get_output_tensor(0).data, dtype=np.float32)  # type: ignore[attr-defined]
+        def done(request: Any, rows: list[int]) -> None:
+            try:
+                out[rows] = np.asarray(request.get_output_tensor(0).data, dtype=np.float32)
+            except BaseException as error:  # raised in OpenVINO's thread: kept, re-raised below
+                failures.append(error)
 
         with self._queue_lock:
             queue = self._bulk_queue()
             queue.set_callback(done)
-            for rows in batches:
-                queue.start_async(self.tokenize([texts[i] for i in rows]), rows)
-            queue.wait_all()
+            try:
+                for start in range(0, len(order), _BULK_BATCH):
+                    rows = order[start : start + _BULK_BATCH]
+                    queue.start_async(self._pad([ids[i] for i in rows]), rows)
+            finally:
+                queue.wait_all()  # no request still writing into ``out`` when this call returns
+        if failures:
+            raise failures[0]
         return out
 
     def _bulk_queue(self) -> Any:
@@ -219,6 +244,6 @@ class OpenVINOEncoder:
         if self._queue is None:
             import openvino as ov
 
-            compiled = self._core.compile_model(str(self._graph), "CPU", dict(self._config, PERFORMANCE_HINT="THROUGHPUT"))
+            compiled = self._core.compile_model(self._model, "CPU", dict(self._config, PERFORMANCE_HINT="THROUGHPUT"))
             self._queue = ov.AsyncInferQueue(compiled, int(compiled.get_property("OPTIMAL_NUMBER_OF_INFER_REQUESTS")))
         return self._queue

@@ -93,27 +93,52 @@ def test_int8_weights_keep_the_ranking(runtimes, int8_side, seeds):
     test_same_ranking_of_seed_sentences((torch_side, int8_side), seeds)
 
 
+def _clauses(seeds, n: int) -> list[str]:
+    """``n`` pieces of the seeds' text of many lengths (clauses and sentences)."""
+    import re
+
+    pieces = [c.strip() for f in sorted(seeds.glob("*.txt")) for c in re.split(r"[.,;:!?]\s+", f.read_text("utf-8"))]
+    return [c for c in pieces if len(c) > 15][:n]
+
+
 @pytest.mark.parametrize("side", ["bf16", "int8"])
-def test_many_texts_on_the_bulk_streams_match_each_text_alone(runtimes, int8_side, seeds, side):
+def test_an_ingests_many_texts_on_the_bulk_streams_match_each_text_alone(runtimes, int8_side, seeds, side):
     """An ingest's many texts run on parallel streams in short batches ordered by token length;
-    each comes back in its own row, as it would encoded alone."""
+    each comes back in its own row, as it would encoded alone (a one-token text and one over the
+    model's 512 tokens among them)."""
+    from rag.embed.openvino_encoder import _BULK_MIN
+
     encoder = runtimes[1] if side == "bf16" else int8_side
-    sentences = [s.strip() for f in sorted(seeds.glob("*.txt")) for s in f.read_text("utf-8").split(". ") if len(s.strip()) > 20][:41]
-    assert len(sentences) > encoder._openvino._batch  # more than one request holds: the bulk path
-    together = encoder.embed_documents(sentences)
-    alone = np.vstack([encoder.embed_documents([s]) for s in sentences])
+    texts = _clauses(seeds, _BULK_MIN + 5) + TEXTS[3:]
+    together = encoder.embed_documents(texts)
+    assert encoder._openvino._queue is not None  # the bulk path ran
+    alone = np.vstack([encoder.embed_documents([t]) for t in texts])
     assert (together * alone).sum(axis=1).min() >= 0.999
-    assert (together @ alone.T).argmax(axis=1).tolist() == list(range(len(sentences)))
+    assert (together @ alone.T).argmax(axis=1).tolist() == list(range(len(texts)))
 
 
-def test_two_threads_ingesting_and_asking_at_once_get_their_own_vectors(int8_side, seeds):
-    """The UI can ingest while it answers: bulk encodes and a question's variants from several
-    threads at once each get the vectors they would get alone."""
+def test_a_question_never_compiles_the_bulk_streams(seeds):
+    """A question's variants and a few dozen evidence sentences stay on the one request: the
+    second graph (memory, compile time) is for ingests."""
+    from rag.embed.openvino_encoder import _BULK_MIN
+
+    encoder = _create(replace(Settings.from_env(embed_cache=False), embed_runtime="openvino", embed_precision="int8"))
+    encoder.embed_variants([("query", TEXTS[1]), ("question", TEXTS[1]), ("question", "discuss")])
+    assert encoder.embed_documents([]).shape == (0, encoder.dim)
+    assert encoder.embed_documents(_clauses(seeds, _BULK_MIN - 1)).shape == (_BULK_MIN - 1, encoder.dim)
+    assert encoder._openvino._queue is None
+
+
+def test_threads_ingesting_and_asking_at_once_get_their_own_vectors(int8_side, seeds):
+    """The UI can ingest while it answers: bulk encodes and questions' texts from four threads
+    at once each get the vectors they would get alone."""
     from concurrent.futures import ThreadPoolExecutor
 
-    sentences = [s.strip() for f in sorted(seeds.glob("*.txt")) for s in f.read_text("utf-8").split(". ") if len(s.strip()) > 20]
-    jobs = [sentences[:24], sentences[24:] + sentences[:6], ["Хто такий Скотт Брей?", "Who is Scott Brady?"],
-            list(reversed(sentences[:20]))]
+    from rag.embed.openvino_encoder import _BULK_MIN
+
+    clauses = _clauses(seeds, 3 * _BULK_MIN)
+    jobs = [clauses[:_BULK_MIN], clauses[_BULK_MIN:], ["Хто такий Скотт Брей?", "Who is Scott Brady?"],
+            clauses[: _BULK_MIN // 2], ["Що обговорили Остін і Умєров?"] * 3]
     alone = [int8_side.embed_documents(texts) for texts in jobs]
     with ThreadPoolExecutor(4) as pool:
         together = list(pool.map(int8_side.embed_documents, jobs * 2))
