@@ -204,7 +204,7 @@ class OpenVINOEncoder:
         tokens of archive chunks, by token length 2%). At least :data:`_BULK_MIN` texts (an
         ingest's batch) go through single-threaded streams side by side, in batches of
         :data:`_BULK_BATCH` (docs/performance.md: the encoder alone on 256 archive chunks 19.7 ->
-        26.3 texts/s, ``bench.ingest`` 18.1 -> 21.5 chunks/s, vectors at cosine >= 0.999)."""
+        26.3 texts/s, ``bench.ingest`` 18.1 -> 22.7 chunks/s, vectors at cosine >= 0.999)."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not texts:
             return out
