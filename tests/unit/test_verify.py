@@ -25,3 +25,19 @@ def test_a_month_is_a_month_word_not_a_word_that_begins_like_one():
 
 def test_an_abbreviations_meaning_counts_only_as_the_whole_phrase():
     assert not check_claim("The Emergency Ministry of State acted.", ["ДСНС діяла."]).supported
+
+
+def test_a_bound_or_part_of_an_amount_dropped_from_a_claim_is_caught():
+    quote = "На захід зібралися понад 350 компаній, на облаштування витрачено 7 мільйонів 200 тисяч гривень."
+    assert check_claim("350 companies came.", [quote]).problems == ("bound 350",)
+    assert check_claim("More than 350 companies came.", [quote]).supported
+    assert check_claim("7 million hryvnias were spent.", [quote]).problems == ("part of 7",)
+    assert check_claim("7.2 million hryvnias were spent.", [quote]).supported
+    assert check_claim("350 came.", ["Понад 350 компаній, а 350 осіб приїхали."]).supported  # also given bare
+
+
+def test_a_sum_of_money_is_no_count_and_a_scale_must_match():
+    quote = "ТОВ отримає 64 тис грн. за проведення десяти круглих столів."
+    assert check_claim("64 тисячі круглих столів.", [quote]).problems == ("unit 64",)
+    assert check_claim("64 thousand hryvnias.", [quote]).supported
+    assert check_claim("64 million hryvnias.", [quote]).problems == ("number 64",)
