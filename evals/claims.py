@@ -33,12 +33,15 @@ _SENTENCE = re.compile(r"(.+?)\s*((?:\[\d+\])+)\s*([.!?…]?)(?=\s|$)", re.S)
 
 
 def shown_claims(answer: dict[str, Any]) -> list[dict[str, Any]]:
-    """The sentences of an LLM answer with the quotes their markers cite."""
+    """The sentences of an LLM answer with the quotes their markers cite; a passage the answer shows
+    as its quote is no sentence of the model's."""
     quotes = {c["n"]: c for c in answer["citations"]}
     out = []
     for m in _SENTENCE.finditer(answer["answer"]):
         markers = [int(n) for n in re.findall(r"\d+", m.group(2))]
         cited = [quotes[n] for n in markers if n in quotes]
+        if m.group(1).strip() in {f"«{c['quote']}»" for c in cited}:
+            continue  # a passage shown as its quote (rag.passage_claims): nothing the model wrote
         out.append({"claim": (m.group(1) + m.group(3)).strip(), "quotes": [c["quote"] for c in cited],
                     "sources": [c["source"] for c in cited]})
     return out

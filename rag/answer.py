@@ -183,6 +183,12 @@ def _overlapping(c: Citation, citations: Sequence[Citation]) -> Citation | None:
                 None)
 
 
+def citation(n: int, e: Evidence) -> Citation:
+    """The evidence sentence as citation ``n`` as an extractive answer cites it: the quotation it
+    closes, if any, else the sentence."""
+    return _citation(n, e, whole=True)
+
+
 def _citation(n: int, e: Evidence, whole: bool = False) -> Citation:
     """The evidence sentence as citation ``n``; with ``whole``, the quotation it closes if any."""
     quote = e.cited if whole else e.quote

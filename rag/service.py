@@ -15,7 +15,7 @@ from typing import Callable, Iterator, Sequence, Union
 import numpy as np
 
 from rag import answer as answering
-from rag import answerability, retrieve
+from rag import answerability, passage_claims, retrieve, selection
 from rag.coverage import is_mentioned, is_topic, name_pairs, names_in, question_entities, without_entities
 from rag.embed import Embedder, create_embedder
 from rag.errors import InputError, LLMError, RagError, StoreError
@@ -408,6 +408,10 @@ class RagService:
                 answer = yield from self._glossed(answer)
             yield done(answer)
             return
+        if self.settings.llm_style == "passage":
+            answer = yield from self._passage_claims(llm, found, lang, timings)
+            yield done(answer)
+            return
         yield Status(f"writing the answer with {llm.name}")
         evidence = answering.prompt_passages(found.turn, evidence, self.settings.llm_passages)
         messages = answering.build_messages(question, evidence, lang)
@@ -432,6 +436,39 @@ class RagService:
                                    evidence_vectors, s.support_floor, s.support_margin, s.support_assign,
                                    *self._extractive_args(), s.claim_topic_margin, s.max_claims)
         yield done(replace(answer, tokens=llm.usage(messages, "".join(pieces))))
+
+    def _passage_claims(self, llm: ChatModel, found: Retrieval, lang: str, timings: dict[str, float]) -> Iterator[Event]:
+        """The LLM answer of :mod:`rag.passage_claims`: the extractive answer's passages, each
+        restated by the model in one checked sentence, each shown as soon as it is checked.
+        Returns the answer (a generator's value)."""
+        k, second = self._extractive_args()
+        chosen = selection.choose(found.turn, found.evidence, k, second=second)
+        citations = [answering.citation(n, e) for n, e in enumerate(chosen, 1)]
+        t1 = time.perf_counter()
+        checked: list[passage_claims.Checked] = []
+        used = {"in": 0, "out": 0}
+        failure = ""
+        for n, citation in enumerate(citations, 1):
+            yield Status(f"writing a sentence for quote {n} of {len(citations)} with {llm.name}")
+            if failure:
+                checked.append(passage_claims.Checked(None))
+                continue
+            messages = passage_claims.messages(found.question, citation.quote, lang)
+            try:
+                raw = llm.complete(messages, passage_claims.MAX_TOKENS, self.settings.llm_timeout_s)
+            except LLMError as exc:  # a slow or broken model costs the rest of the claims, not the answer
+                failure, raw = f"extractive answer: {exc}", ""
+            for k, v in llm.usage(messages, raw).items():
+                used[k] += v
+            checked.append(passage_claims.check(raw, citation.quote, found.question, lang))
+            if "first_token_ms" not in timings and checked[-1].text is not None:
+                timings["first_token_ms"] = (time.perf_counter() - t1) * 1000  # the first claim shown
+            yield Token(("" if n == 1 else " ") + passage_claims.render(n, checked[-1], citation))
+        timings["generate_ms"] = (time.perf_counter() - t1) * 1000
+        answer = passage_claims.compose(found.question, citations, checked, timings)
+        if failure:
+            answer = replace(answer, notice="; ".join(x for x in (answer.notice, failure) if x))
+        return replace(answer, tokens=used)
 
     def _glossed(self, answer: Answer) -> Iterator[Event]:
         """``answer`` with an English gloss under each Ukrainian quote (those the checks pass);

@@ -20,6 +20,7 @@ def _default_cache_dir() -> Path:
 
 
 ANSWER_MODES = ("extractive", "llm")
+LLM_STYLES = ("passage", "joint")
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,10 @@ class Settings:
     # 3 (archive dev, 30 LLM answers): first token 4.8 -> 3.4 s p50, whole answer 8.3 -> 6.8 s, but
     # key facts 0.90 -> 0.86 and citation precision 0.88 -> 0.81, so not the default
     llm_passages: int = 0
+    # how the LLM answer is written: "passage" (rag/passage_claims.py: one short sentence per quote
+    # of the extractive answer, each checked alone, the quote shown where it fails) or "joint" (one
+    # prompt over all the evidence, sentences checked and matched to passages afterwards)
+    llm_style: str = "passage"
 
     # UI
     host: str = "127.0.0.1"
@@ -164,6 +169,8 @@ class Settings:
     def __post_init__(self) -> None:
         if self.answer_mode not in ANSWER_MODES:
             raise ValueError(f"answer mode (RAG_ANSWER_MODE) {self.answer_mode!r}: use one of {', '.join(ANSWER_MODES)}")
+        if self.llm_style not in LLM_STYLES:
+            raise ValueError(f"LLM answer style (RAG_LLM_STYLE) {self.llm_style!r}: use one of {', '.join(LLM_STYLES)}")
 
     @property
     def qdrant_path(self) -> Path:
