@@ -461,8 +461,8 @@ class RagService:
             for k, v in llm.usage(messages, raw).items():
                 used[k] += v
             checked.append(passage_claims.check(raw, citation.quote, found.question, lang))
-            if "first_token_ms" not in timings and checked[-1].text is not None:
-                timings["first_token_ms"] = (time.perf_counter() - t1) * 1000  # the first claim shown
+            if "first_token_ms" not in timings:  # the reader's first words: the first claim, or its quote
+                timings["first_token_ms"] = (time.perf_counter() - t1) * 1000
             yield Token(("" if n == 1 else " ") + passage_claims.render(n, checked[-1], citation))
         timings["generate_ms"] = (time.perf_counter() - t1) * 1000
         answer = passage_claims.compose(found.question, citations, checked, timings)
