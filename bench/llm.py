@@ -25,7 +25,7 @@ from typing import Any
 from bench.common import table
 from evals.archive import run as archive
 from rag import answer as answering
-from rag import passage_claims, selection
+from rag import passage_claims
 from rag.llm.local import LocalLlamaCpp
 from rag.models import QWEN_GGUF, require
 from rag.service import RagService
@@ -88,9 +88,8 @@ def main() -> None:
         found = service.retrieve(item["question"], collection)
         lang = answering.language(item["question"])
         if found.evidence and args.style == "passage":
-            chosen = selection.choose(found.turn, found.evidence, settings.extractive_max, second=settings.extractive_second)
-            prompts.append([passage_claims.messages(item["question"], answering.citation(n, e).quote, lang)
-                            for n, e in enumerate(chosen, 1)])
+            quotes = passage_claims.cited(found.turn, found.evidence, settings.extractive_max, settings.extractive_second)
+            prompts.append([passage_claims.messages(item["question"], c.quote, lang) for c in quotes])
         elif found.evidence:
             passages = answering.prompt_passages(found.turn, found.evidence, settings.llm_passages)
             prompts.append(answering.build_messages(item["question"], passages, lang))

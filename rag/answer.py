@@ -204,7 +204,7 @@ def extractive(question: str, evidence: Sequence[Evidence], timings: dict[str, f
     selection model's own share). The sentences are chosen for ``turn`` (a follow-up's own words)
     where given, else for ``question``."""
     # choose leaves out a sentence whose citation overlaps a chosen one
-    citations = [_citation(n, e, whole=True) for n, e in enumerate(selection.choose(turn or question, evidence, k, second=second), 1)]
+    citations = [citation(n, e) for n, e in enumerate(selection.choose(turn or question, evidence, k, second=second), 1)]
     return Answer(question=question, text=quoted_text(citations), abstained=False, citations=tuple(citations),
                   timings=timings, mode="extractive", notice=notice)
 

@@ -21,10 +21,12 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
+from rag import selection
+from rag.answer import citation
 from rag.gloss import term_hints
 from rag.glossary import meanings_in
 from rag.llm.base import Message
-from rag.types import Answer, Citation
+from rag.types import Answer, Citation, Evidence
 from rag.verify import check_claim
 
 NO_ANSWER = "NONE"
@@ -50,8 +52,15 @@ EXAMPLES = (
 )
 _CYRILLIC = re.compile(r"[А-Яа-яІіЇїЄєҐґ]")
 _LATIN = re.compile(r"[A-Za-z]")
-_LABEL = re.compile(r"^\s*(answer|відповідь)\s*:\s*", re.IGNORECASE)
+_LABEL = re.compile(r"^\W*(answer|відповідь)\W*:\W*", re.IGNORECASE)
+_NONE = re.compile(rf"^\W*{NO_ANSWER}\b", re.IGNORECASE)
 _MARKERS = re.compile(r"\s*\[\d{1,3}\]")
+
+
+def cited(question: str, evidence: Sequence[Evidence], k: int, second: float | None) -> list[Citation]:
+    """The passages the answer is written from: the extractive answer's citations, the same
+    sentences (:func:`rag.selection.choose`) cited the same way."""
+    return [citation(n, e) for n, e in enumerate(selection.choose(question, evidence, k, second=second), 1)]
 
 
 def messages(question: str, passage: str, lang: str) -> list[Message]:
@@ -71,12 +80,15 @@ def parse(raw: str, lang: str) -> str | None:
     nothing or a question, or it wrote in the other language (an English answer with Cyrillic left in it is a
     failed translation).
 
-    >>> parse("Kramatorsk [1]\\nExtra line", "en"), parse("NONE.", "en"), parse("У Краматорську", "en")
+    >>> parse("Kramatorsk [1]\\nExtra line", "en"), parse("NONE - not said.", "en"), parse("У Краматорську", "en")
     ('Kramatorsk.', None, None)
+    >>> parse("**Answer:**\\n70 missiles", "en")
+    '70 missiles.'
+
     """
-    line = next((x for x in raw.strip().splitlines() if x.strip()), "")
-    text = " ".join(_MARKERS.sub("", _LABEL.sub("", line)).split()).strip()
-    if not text or text.strip(" .").upper() == NO_ANSWER or text.endswith("?"):
+    lines = (" ".join(_MARKERS.sub("", _LABEL.sub("", x)).replace("*", "").replace("#", "").split()) for x in raw.splitlines())
+    text = next((x for x in lines if x.strip(" .:")), "")  # a label alone on a line is no answer line
+    if not text or _NONE.match(text) or text.endswith("?"):
         return None  # a question back (the model restating the question) is no answer
     cyrillic, latin = len(_CYRILLIC.findall(text)), len(_LATIN.findall(text))
     if (lang == "en" and cyrillic) or (lang == "uk" and latin > cyrillic):
@@ -119,18 +131,21 @@ def render(n: int, checked: Checked, citation: Citation) -> str:
 
 
 def compose(question: str, citations: Sequence[Citation], checked: Sequence[Checked],
-            timings: dict[str, float]) -> Answer:
+            timings: dict[str, float], failure: str = "") -> Answer:
     """The answer: each passage's claim or quote, in the selection's order. Mode "llm" when at
-    least one claim is shown, else "extractive" with a notice saying why."""
+    least one claim is shown, else "extractive" with a notice saying why; ``failure``: the model's
+    error that left the later passages as quotes."""
     text = " ".join(render(c.n, k, c) for c, k in zip(citations, checked))
     removed = tuple(k.removed for k in checked if k.removed)
     shown = sum(k.text is not None for k in checked)
     if shown:
-        notice = f"{len(removed)} generated sentence(s) replaced by their quote: they said what their quotes do not" \
-            if removed else ""
+        notes = [f"{len(removed)} generated sentence(s) replaced by their quote: they said what their quotes do not"
+                 if removed else "", f"the later quotes are shown as they are: {failure}" if failure else ""]
         return Answer(question=question, text=text, abstained=False, citations=tuple(citations), timings=timings,
-                      mode="llm", notice=notice, removed=removed)
-    why = "its sentences did not match their quotes" if removed else "it found no answer it could state"
+                      mode="llm", notice="; ".join(n for n in notes if n), removed=removed)
+    why = (f"extractive answer: {failure}" if failure else "its sentences did not match their quotes" if removed
+           else "it found no answer it could state")
+    notice = why if failure else f"the language model's answer was not shown ({why}); showing the passages"
     return Answer(question=question, text=text, abstained=False, citations=tuple(citations), timings=timings,
-                  mode="extractive", notice=f"the language model's answer was not shown ({why}); showing the passages",
+                  mode="extractive", notice=notice,
                   removed=removed)

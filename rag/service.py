@@ -15,7 +15,7 @@ from typing import Callable, Iterator, Sequence, Union
 import numpy as np
 
 from rag import answer as answering
-from rag import answerability, passage_claims, retrieve, selection
+from rag import answerability, passage_claims, retrieve
 from rag.coverage import is_mentioned, is_topic, name_pairs, names_in, question_entities, without_entities
 from rag.embed import Embedder, create_embedder
 from rag.errors import InputError, LLMError, RagError, StoreError
@@ -439,36 +439,32 @@ class RagService:
 
     def _passage_claims(self, llm: ChatModel, found: Retrieval, lang: str, timings: dict[str, float]) -> Iterator[Event]:
         """The LLM answer of :mod:`rag.passage_claims`: the extractive answer's passages, each
-        restated by the model in one checked sentence, each shown as soon as it is checked.
-        Returns the answer (a generator's value)."""
+        restated by the model in one checked sentence, each shown as soon as it is checked; one
+        deadline for the whole answer. Returns the answer (a generator's value)."""
         k, second = self._extractive_args()
-        chosen = selection.choose(found.turn, found.evidence, k, second=second)
-        citations = [answering.citation(n, e) for n, e in enumerate(chosen, 1)]
+        citations = passage_claims.cited(found.turn, found.evidence, k, second)
+        deadline = time.perf_counter() + self.settings.llm_timeout_s
         t1 = time.perf_counter()
         checked: list[passage_claims.Checked] = []
         used = {"in": 0, "out": 0}
         failure = ""
         for n, citation in enumerate(citations, 1):
-            yield Status(f"writing a sentence for quote {n} of {len(citations)} with {llm.name}")
-            if failure:
-                checked.append(passage_claims.Checked(None))
-                continue
-            messages = passage_claims.messages(found.question, citation.quote, lang)
-            try:
-                raw = llm.complete(messages, passage_claims.MAX_TOKENS, self.settings.llm_timeout_s)
-            except LLMError as exc:  # a slow or broken model costs the rest of the claims, not the answer
-                failure, raw = f"extractive answer: {exc}", ""
-            for k, v in llm.usage(messages, raw).items():
-                used[k] += v
-            checked.append(passage_claims.check(raw, citation.quote, found.question, lang))
+            if not failure:
+                yield Status(f"writing a sentence for quote {n} of {len(citations)} with {llm.name}")
+                messages = passage_claims.messages(found.question, citation.quote, lang)
+                try:
+                    raw = llm.complete(messages, passage_claims.MAX_TOKENS, max(0.0, deadline - time.perf_counter()))
+                except LLMError as exc:  # a slow or broken model costs the rest of the sentences, not the answer
+                    failure, raw = str(exc), ""
+                for key, value in llm.usage(messages, raw).items():
+                    used[key] += value
+            checked.append(passage_claims.check(raw, citation.quote, found.question, lang) if not failure
+                           else passage_claims.Checked(None))
             if "first_token_ms" not in timings:  # the reader's first words: the first claim, or its quote
                 timings["first_token_ms"] = (time.perf_counter() - t1) * 1000
             yield Token(("" if n == 1 else " ") + passage_claims.render(n, checked[-1], citation))
         timings["generate_ms"] = (time.perf_counter() - t1) * 1000
-        answer = passage_claims.compose(found.question, citations, checked, timings)
-        if failure:
-            answer = replace(answer, notice="; ".join(x for x in (answer.notice, failure) if x))
-        return replace(answer, tokens=used)
+        return replace(passage_claims.compose(found.question, citations, checked, timings, failure), tokens=used)
 
     def _glossed(self, answer: Answer) -> Iterator[Event]:
         """``answer`` with an English gloss under each Ukrainian quote (those the checks pass);

@@ -20,7 +20,7 @@ from rag.names import ORDINARY_ENGLISH, TextIndex
 _NUMBER = re.compile(r"(?<![\w])(\d{1,3}(?:[ \u00a0,]\d{3})+|\d+)(?:[.,](\d+))?(?!\w)")
 _SCALES = {"тис": 1e3, "thousand": 1e3, "k": 1e3, "млн": 1e6, "мільйон": 1e6, "million": 1e6, "mln": 1e6,
            "m": 1e6, "млрд": 1e9, "мільярд": 1e9, "billion": 1e9, "bn": 1e9}
-_SCALE_AFTER = re.compile(r"\s*(тис\w*|thousand|k|млн|мільйон\w*|million|mln|m|млрд|мільярд\w*|billion|bn)\b\.?",
+_SCALE_AFTER = re.compile(r"\s*(тис\w*|thousands?|k|млн|мільйон\w*|millions?|mln|m|млрд|мільярд\w*|billions?|bn)\b\.?",
                           re.IGNORECASE)
 # numbers a quote writes as words (a claim's digits may restate them); stems, for inflection
 _WORD_NUMBERS = {"один": 1, "одн": 1, "два": 2, "дві": 2, "двох": 2, "три": 3, "трьох": 3, "чотир": 4, "п’ят": 5,
@@ -46,13 +46,20 @@ _CURRENCIES = (("hryvnia", r"грн|гривн|гривен|\buah\b|\bhryvn\w*|�
 _NEGATION = re.compile(r"\b(not|no|never|none|nobody|nothing|neither|nor|n't|без|не|ні|ніколи|жоден|жодн\w*|"
                        r"немає|нема)\b|n't", re.IGNORECASE)
 _FUSED_NEGATION = re.compile(r"(?<!\w)(не|без)[а-яіїєґ’]{3,}", re.IGNORECASE)  # "невідомо", "безпідставно"
-# a bound on an amount ("понад 350", "more than 70"): a claim that gives the bare number states more
-# than its quote ("до" is left out: it is also "until", "to")
-_BOUND = re.compile(r"(?:понад|більше(?:\s+ніж)?|більш\s+ніж|менше(?:\s+ніж)?|менш\s+ніж|близько|майже|приблизно|"
-                    r"щонайменше|щонайбільше|орієнтовно|понад|over|more\s+than|less\s+than|fewer\s+than|about|"
-                    r"nearly|almost|around|approximately|roughly|at\s+least|at\s+most|up\s+to|some|as\s+many\s+as|as\s+much\s+as|"
-                    r"upwards\s+of|close\s+to|estimated|an\s+estimated|just\s+under|just\s+over|under)"
-                    r"(?:\s+the)?\s*[$€£₴]?\s*$", re.IGNORECASE)
+# a bound on an amount, by direction ("понад 350" is more than 350, not 350; "до" is left out: it is
+# also "until", "to"); a quote's bound must be the claim's (a claim may bound a bare number: "up to 10
+# metres" for "до 10 метрів")
+_BOUNDS = (("more", r"понад|більше(?:\s+ніж)?|більш\s+ніж|щонайменше|over|more\s+than|at\s+least|upwards\s+of|"
+                    r"just\s+over"),
+           ("less", r"менше(?:\s+ніж)?|менш\s+ніж|щонайбільше|less\s+than|fewer\s+than|at\s+most|up\s+to|under|"
+                    r"just\s+under"),
+           ("about", r"близько|майже|приблизно|орієнтовно|about|nearly|almost|around|approximately|roughly|some|"
+                     r"as\s+many\s+as|as\s+much\s+as|close\s+to|an\s+estimated|estimated"))
+_BOUND = tuple((kind, re.compile(rf"(?<!\w)(?:{words})(?:\s+(?:на|в|у|by|to|the))?\s*(?:[$€£₴]|usd|uah|eur)?\s*$",
+                                  re.IGNORECASE)) for kind, words in _BOUNDS)
+_GLUED_SCALE = re.compile(r"(\d)(тис|млн|млрд|mln|bn)(?![^\W\d_])", re.IGNORECASE)  # "$29,70млн"
+# a currency named before the number ("$1 млн", "USD 1 million")
+_MONEY_BEFORE = re.compile(r"(?:[$€£₴]|\b(?:us\$|usd|uah|eur|gbp))\s?$", re.IGNORECASE)
 _LATIN_NAME = re.compile(r"(?<![\w’'])([A-Z][a-z’'-]{2,}(?:[ -][A-Z][a-z’'-]{2,})*)")
 _CYRILLIC = re.compile(r"[А-Яа-яІіЇїЄєҐґ]")
 _ORDINARY = ORDINARY_ENGLISH | {en for _, _, en in _MONTHS}
@@ -81,6 +88,7 @@ def number_mentions(text: str, scaled_only: bool = False) -> list[tuple[str, set
     ``scaled_only``, a number with a scale word after it stands only for the scaled value (a claim's
     "5 million" is not the quote's "5 тис.")."""
     mentions: list[tuple[str, set[float]]] = []
+    text = _GLUED_SCALE.sub(r"\1 \2", text)
     for m in _NUMBER.finditer(text):
         out: set[float] = set()
         whole, frac = m.group(1), m.group(2)
@@ -93,6 +101,8 @@ def number_mentions(text: str, scaled_only: bool = False) -> list[tuple[str, set
         if scale and factor is None:
             word = scale.group(1).lower()
             factor = next((v for k, v in _SCALES.items() if word.startswith(k)), None)
+        if scaled_only and scale and scale.group(1).lower() in ("m", "k"):
+            factor = None  # "5 m deep" in a claim is metres, not 5 million
         for value in list(candidates):
             if not (factor and scaled_only):
                 out.add(value)
@@ -102,48 +112,61 @@ def number_mentions(text: str, scaled_only: bool = False) -> list[tuple[str, set
     return mentions
 
 
-def is_money(text: str) -> list[bool]:
-    """For each number of ``text``: is it a sum of money (a currency right after it and its scale
-    word, or a currency sign right before it)?
+@dataclass(frozen=True)
+class Amount:
+    """A number as ``text`` writes it: the values it may stand for, its bound ("more", "less",
+    "about", or ""), whether it is one part of an amount written in two ("7 мільйонів 200 тисяч"),
+    a sum of money, or a count of something named after it ("64 тисячі круглих столів")."""
 
-    >>> is_money("64 тис грн за 10 круглих столів, $1 млн, 7 млн 200 тис. грн")
-    [True, False, True, True, True]
+    written: str
+    values: frozenset[float]
+    bound: str = ""
+    part: bool = False
+    money: bool = False
+    counted: bool = False
+
+
+def amounts(text: str, scaled_only: bool = False) -> list[Amount]:
+    """Each number of ``text`` as an :class:`Amount`; an amount written in two parts gives its two
+    parts and, after them, the whole (one scale word right after the other, the second smaller).
+
+    >>> [(a.written, sorted(a.values), a.bound, a.part, a.money) for a in amounts("понад 350 осіб, понад 7 млн 200 тис. грн")]
+    [('350', [350.0], 'more', False, False), ('7', [7.0, 7000000.0], 'more', True, True), ('200', [200.0, 200000.0], '', True, True), ('7 млн 200', [7200000.0], 'more', False, True)]
+    >>> [(a.written, a.money, a.counted) for a in amounts("64 тис грн за 10 круглих столів, $1 млн, 1 million US dollars")]
+    [('64', True, False), ('10', False, True), ('1', True, False), ('1', True, False)]
     """
-    out = []
-    for m in _NUMBER.finditer(text):
+    text = _GLUED_SCALE.sub(r"\1 \2", text)
+    found = list(_NUMBER.finditer(text))
+    mentions = number_mentions(text, scaled_only)
+    out: list[Amount] = []
+    i = 0
+    while i < len(found):
+        m, (written, values) = found[i], mentions[i]
+        before = text[max(0, m.start() - 30): m.start()]
+        bound = next((kind for kind, pattern in _BOUND if pattern.search(before)), "")
         scale = _SCALE_AFTER.match(text, m.end())
         end = scale.end() if scale else m.end()
-        tail = re.match(r"\s*\d[\d\s\u00a0,.]*?(?=\D)", text[end:]) if scale else None
-        if tail and _SCALE_AFTER.match(text, end + tail.end()):  # "7 мільйонів 200 тисяч гривень": one sum
-            end = _SCALE_AFTER.match(text, end + tail.end()).end()
-        after = text[end:][:16].lower()
-        sign = re.search(r"[$€£₴]\s*$", text[max(0, m.start() - 2): m.start()])
-        out.append(bool(sign) or any(re.match(rf"\s*\.?\s*(?:{pattern})", after) for _, pattern in _CURRENCIES))
+        parts = [(m, values)]
+        if scale and i + 1 < len(found) and not text[end: found[i + 1].start()].strip():
+            tail = _SCALE_AFTER.match(text, found[i + 1].end())
+            if tail and max(mentions[i + 1][1]) < max(values):
+                parts.append((found[i + 1], mentions[i + 1][1]))
+                end = tail.end()
+        after = text[end:][:24].lower()
+        money = bool(_MONEY_BEFORE.search(before)) or any(
+            re.match(rf"\s*\.?\s*(?:(?:us|u\.s\.)\s+)?(?:{pattern})", after) for _, pattern in _CURRENCIES)
+        counted = not money and bool(re.match(r"\s*[^\W\d_]{3,}", after))
+        if len(parts) == 1:
+            out.append(Amount(written, frozenset(values), bound, False, money, counted))
+            i += 1
+            continue
+        (head, head_values), (tail_match, tail_values) = parts
+        out.append(Amount(head.group(0), frozenset(head_values), bound, True, money, counted))
+        out.append(Amount(tail_match.group(0), frozenset(tail_values), "", True, money, counted))
+        out.append(Amount(text[head.start(): tail_match.end()], frozenset({max(head_values) + max(tail_values)}), bound,
+                          False, money, counted))
+        i += 2
     return out
-
-
-def qualified(text: str) -> list[tuple[set[float], str]]:
-    """Each number of ``text`` with the values it may stand for and how it is given: "bound" after
-    a bound ("понад 350": more than 350, not 350), "part" for the head of a compound amount ("7
-    мільйонів 200 тисяч": 7 million is only part of it; the whole, 7.2 million, is added as its
-    own "exact" entry), else "exact".
-
-    >>> [(sorted(v), how) for v, how in qualified("понад 350 осіб, 7 мільйонів 200 тисяч")]
-    [([350.0], 'bound'), ([7.0, 7000000.0], 'part'), ([200.0, 200000.0], 'exact'), ([7200000.0], 'exact')]
-    """
-    found = list(_NUMBER.finditer(text))
-    mentions = number_mentions(text)
-    out: list[tuple[set[float], str]] = []
-    wholes: list[tuple[set[float], str]] = []
-    for i, (m, (_written, values)) in enumerate(zip(found, mentions)):
-        how = "bound" if _BOUND.search(text[max(0, m.start() - 24): m.start()]) else "exact"
-        if i + 1 < len(found) and re.fullmatch(r"[^\d]{1,12}\s*", text[m.end(): found[i + 1].start()]):
-            head, tail = max(values), max(mentions[i + 1][1])
-            if tail < head and head != min(values) and tail != min(mentions[i + 1][1]):
-                how = "part"  # both scaled, the second smaller: one amount written in two parts
-                wholes.append(({head + tail}, "exact"))
-        out.append((values, how))
-    return out + wholes
 
 
 def word_numbers(text: str) -> set[float]:
@@ -196,24 +219,23 @@ def check_claim(claim: str, quotes: Sequence[str], question: str = "") -> Verdic
     """
     text = " ".join(quotes)
     problems: list[str] = []
-    given = qualified(text)
-    have = numbers(text) | word_numbers(text) | {v for values, _ in given for v in values}
-    claimed = number_mentions(claim, scaled_only=True)
-    for written, values in claimed:
-        if not any(abs(value - v) < 1e-6 * max(1.0, abs(v)) for value in values for v in have):
-            problems.append(f"number {written}")
-    # a number the quote gives only as a sum of money is no count, and a count no sum ("64 тис грн"
-    # is not "64 thousand round tables")
-    quoted_money = list(zip(number_mentions(text), is_money(text)))
-    for (written, values), money in zip(claimed, is_money(claim)):
-        kinds = {m for (_w, quoted), m in quoted_money if any(_same(a, b) for a in values for b in quoted)}
-        if kinds and money not in kinds:
-            problems.append(f"unit {written}")
-    loose = {v for values, how in qualified(claim) if how == "bound" for v in values}
-    for written, values in claimed:
-        kinds = {how for quoted, how in given if any(_same(a, b) for a in values for b in quoted)}
-        if kinds and "exact" not in kinds and not (kinds == {"bound"} and values & loose):
-            problems.append(f"{'bound' if 'bound' in kinds else 'part of'} {written}")  # "350" for "понад 350"
+    quoted = [a for quote in quotes for a in amounts(quote)]
+    have = numbers(text) | word_numbers(text) | {v for a in quoted for v in a.values}
+    for a in amounts(claim, scaled_only=True):
+        if a.part:
+            continue  # its whole, after it, is what the claim states
+        if not any(_same(value, v) for value in a.values for v in have):
+            problems.append(f"number {a.written}")
+            continue
+        same = [q for q in quoted if any(_same(value, v) for value in a.values for v in q.values)]
+        whole = [q for q in same if not q.part]
+        if same and not whole:
+            problems.append(f"part of {a.written}")  # "7 million" for "7 мільйонів 200 тисяч"
+        elif whole and not any(q.bound == a.bound or not q.bound for q in whole):
+            problems.append(f"bound {a.written}")  # "350" for "понад 350", "fewer than 70" for "понад 70"
+        # a number the quote gives only as a sum of money is no count, and a count no sum
+        elif whole and ((a.money and not any(q.money for q in whole)) or (a.counted and all(q.money for q in whole))):
+            problems.append(f"unit {a.written}")
     problems += [f"month {m}" for m in sorted(months(claim) - months(text))]
     problems += [f"currency {c}" for c in sorted(currencies(claim) - currencies(text))]
     if not _CYRILLIC.search(claim):

@@ -41,3 +41,22 @@ def test_a_sum_of_money_is_no_count_and_a_scale_must_match():
     assert check_claim("64 тисячі круглих столів.", [quote]).problems == ("unit 64",)
     assert check_claim("64 thousand hryvnias.", [quote]).supported
     assert check_claim("64 million hryvnias.", [quote]).problems == ("number 64",)
+
+
+def test_two_amounts_are_one_only_when_one_scale_follows_the_other():
+    assert not check_claim("3.2 million people.", ["3 млн осіб і 200 тис. дітей"]).supported
+    assert check_claim("They got 2 million hryvnias.", ["2 млн грн і 300 тис грн"]).supported
+    assert check_claim("7 million 200 thousand hryvnias were spent.", ["7 мільйонів 200 тисяч гривень"]).supported
+    assert check_claim("200 thousand hryvnias.", ["7 мільйонів 200 тисяч гривень"]).problems == ("part of 200",)
+    assert check_claim("7.2 million hryvnias.", ["понад 7 млн 200 тис. грн"]).problems == ("bound 7.2",)
+
+
+def test_a_bound_must_keep_its_direction_and_a_currency_may_come_first():
+    assert check_claim("fewer than 70 missiles.", ["понад 70 ракет"]).problems == ("bound 70",)
+    assert not check_claim("Prices rose by 12%.", ["Ціни зросли більш ніж на 12%."]).supported
+    assert check_claim("up to 10 metres.", ["хвилі до 10 метрів"]).supported  # a claim may bound a bare number
+    assert check_claim("USD 1 million.", ["1 млн доларів США"]).supported
+    assert check_claim("1 million US dollars.", ["1 млн доларів США"]).supported
+    assert check_claim("It cost 1.2 million.", ["1,2 млн грн"]).supported  # no noun: not a count
+    assert check_claim("The pit is 5 m deep.", ["Яма глибиною 5 м."]).supported
+    assert check_claim("$29,70 million.", ["на суму $29,70млн."]).supported

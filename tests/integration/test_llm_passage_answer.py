@@ -57,11 +57,36 @@ def test_a_sentence_that_drops_the_quotes_more_than_is_replaced_by_the_quote(ser
     assert any("bound 70" in r for r in answer.removed)
 
 
-def test_the_first_sentence_is_streamed_before_the_answer_is_done(scripted):
-    from rag.service import Done, Token
+def test_each_checked_sentence_is_streamed_as_soon_as_it_is_checked(scripted):
+    from rag.service import Done, Status, Token
 
     svc, _ = scripted(["Russia launched more than 70 missiles."] * 3)
     events = list(svc.ask_stream(QUESTION, use_llm=True))
-    tokens = [e for e in events if isinstance(e, Token)]
-    assert tokens and tokens[0].text == "Russia launched more than 70 missiles [1]."
-    assert isinstance(events[-1], Done) and "first_token_ms" in events[-1].answer.timings
+    answer = events[-1].answer
+    assert isinstance(events[-1], Done) and "first_token_ms" in answer.timings
+    tokens = [i for i, e in enumerate(events) if isinstance(e, Token)]
+    assert events[tokens[0]].text == "Russia launched more than 70 missiles [1]."
+    writing = [i for i, e in enumerate(events) if isinstance(e, Status) and "writing a sentence for quote" in e.text]
+    assert len(writing) == len(tokens) == len(answer.citations)
+    assert all(w < t for w, t in zip(writing, tokens)) and all(t < w for t, w in zip(tokens, writing[1:]))
+    assert "".join(events[i].text for i in tokens) == answer.text  # what was streamed is the answer
+
+
+class _Failing(_Scripted):
+    def _stream(self, messages, max_tokens):
+        raise TimeoutError("no reply")
+        yield ""
+
+
+def test_a_failing_model_leaves_every_quote_shown_and_says_why(service, scripted):
+    from rag.service import Token
+
+    svc, _ = scripted([])
+    svc._llm = _Failing([])
+    events = list(svc.ask_stream(QUESTION, use_llm=True))
+    answer = events[-1].answer
+    extractive = service.ask(QUESTION, use_llm=False)
+    assert answer.mode == "extractive" and answer.citations == extractive.citations
+    assert "".join(e.text for e in events if isinstance(e, Token)) == answer.text
+    assert all(f"«{c.quote}» [{c.n}]" in answer.text for c in answer.citations)
+    assert "TimeoutError" in answer.notice and "not shown" not in answer.notice
