@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from rag import selection
-from rag.answer import citation
+from rag.answer import citation, quoted_text
 from rag.gloss import term_hints
 from rag.glossary import meanings_in
 from rag.llm.base import Message
@@ -84,7 +84,6 @@ def parse(raw: str, lang: str) -> str | None:
     ('Kramatorsk.', None, None)
     >>> parse("**Answer:**\\n70 missiles", "en")
     '70 missiles.'
-
     """
     lines = (" ".join(_MARKERS.sub("", _LABEL.sub("", x)).replace("*", "").replace("#", "").split()) for x in raw.splitlines())
     text = next((x for x in lines if x.strip(" .:")), "")  # a label alone on a line is no answer line
@@ -126,7 +125,7 @@ def render(n: int, checked: Checked, citation: Citation) -> str:
     """
     text = checked.text
     if text is None:
-        return f"«{citation.quote}» [{n}]"
+        return quoted_text([citation])  # as the extractive answer writes it
     return f"{text[:-1]} [{n}]{text[-1]}" if text[-1] in ".!?…" else f"{text} [{n}]"
 
 
