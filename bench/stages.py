@@ -6,16 +6,22 @@ distractors, 3,072 chunks) with the archive's dev questions:
   cache of recent questions bypassed;
 - search, evidence + decision: ``Retrieval.stages_ms`` of ``RagService.retrieve``;
 - the default answer: extractive, and the English glosses of its quotes (``gloss_ms``, LLM);
-- ``--llm N``: N answers written by the LLM (first token, whole answer).
+- ``--llm N``: N answers written by the LLM (first token, whole answer), in the style
+  ``RAG_LLM_STYLE`` sets.
 
-    python -m bench.stages [--questions 40] [--glosses 8] [--llm 0]
+``--json F`` keeps the p50 of each stage; ``--plot F.png --before B.json`` draws this run's p50s
+beside another run's (the bars of docs/performance.md).
+
+    python -m bench.stages [--questions 40] [--glosses 8] [--llm 0] [--json F] [--plot F.png --before B.json]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import time
+from pathlib import Path
 
 from bench.common import table
 from evals.archive import run as archive
@@ -37,6 +43,10 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=40)
     parser.add_argument("--glosses", type=int, default=8, help="English questions answered with glosses")
     parser.add_argument("--llm", type=int, default=0, help="questions answered by the LLM")
+    parser.add_argument("--json", type=Path, help="write each stage's p50 (ms) here")
+    parser.add_argument("--plot", type=Path, help="draw the p50s as bars into this PNG")
+    parser.add_argument("--before", type=Path, help="another run's --json, drawn beside this one")
+    parser.add_argument("--labels", default="before,after", help="the two runs' names in the plot")
     args = parser.parse_args()
     service = RagService(Settings.from_env())
     every = archive.load_questions()
@@ -88,6 +98,34 @@ def main() -> None:
     service.close()
     print(f"{len(chosen)} archive dev questions on {collection}; milliseconds")
     print(table(["stage", "p50 ms", "p95 ms"], rows))
+    figures = {row[0].strip(): float(row[1]) for row in rows if row[1] != "–"}
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=1), encoding="utf-8")
+    if args.plot:
+        before = json.loads(args.before.read_text(encoding="utf-8")) if args.before else {}
+        plot(figures, before, args.labels.split(","), args.plot)
+
+
+def plot(after: dict[str, float], before: dict[str, float], labels: list[str], path: Path) -> None:
+    """Horizontal bars, seconds on a log scale: each stage's p50 in both runs."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    stages = [k for k in after if not k.startswith("encode,")] + [k for k in before if k not in after]
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(stages) + 1.2))
+    y = range(len(stages))
+    for shift, (name, run) in zip((-0.2, 0.2), zip(labels, (before, after))):
+        ax.barh([i + shift for i in y], [run.get(k, 0) / 1000 for k in stages], height=0.38, label=name)
+    ax.set_yticks(list(y), stages)
+    ax.invert_yaxis()
+    ax.set_xscale("log")
+    ax.set_xlabel("p50, seconds (log scale)")
+    ax.axvline(3.0, color="grey", linestyle="--", linewidth=0.8)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=2, frameon=False)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
 
 
 if __name__ == "__main__":
