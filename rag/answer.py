@@ -165,7 +165,7 @@ def renumber(claims: Sequence[Claim], evidence: Sequence[Evidence]) -> tuple[str
         for m in claim.markers:
             if m in order:
                 continue
-            c = _citation(len(citations) + 1, evidence[m - 1], whole=True)
+            c = citation(len(citations) + 1, evidence[m - 1])
             same = _overlapping(c, citations)
             if same is not None:  # two sentences of one quotation: one citation of it
                 order[m] = same.n

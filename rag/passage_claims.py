@@ -116,16 +116,17 @@ def check(raw: str, passage: str, question: str, lang: str) -> Checked:
     return Checked(claim)
 
 
-def render(n: int, checked: Checked, citation: Citation) -> str:
-    """One passage's part of the answer: its claim with marker ``n``, else its quote.
+def render(checked: Checked, citation: Citation) -> str:
+    """One passage's part of the answer: its claim with the citation's marker, else its quote.
 
     >>> c = Citation(1, "a.txt", "", "Вони зустрілися.", 0, 16, 1.0)
-    >>> render(1, Checked("They met."), c), render(1, Checked(None), c)
+    >>> render(Checked("They met."), c), render(Checked(None), c)
     ('They met [1].', '«Вони зустрілися.» [1]')
     """
     text = checked.text
     if text is None:
         return quoted_text([citation])  # as the extractive answer writes it
+    n = citation.n
     return f"{text[:-1]} [{n}]{text[-1]}" if text[-1] in ".!?…" else f"{text} [{n}]"
 
 
@@ -134,7 +135,7 @@ def compose(question: str, citations: Sequence[Citation], checked: Sequence[Chec
     """The answer: each passage's claim or quote, in the selection's order. Mode "llm" when at
     least one claim is shown, else "extractive" with a notice saying why; ``failure``: the model's
     error that left the later passages as quotes."""
-    text = " ".join(render(c.n, k, c) for c, k in zip(citations, checked))
+    text = " ".join(render(k, c) for c, k in zip(citations, checked))
     removed = tuple(k.removed for k in checked if k.removed)
     shown = sum(k.text is not None for k in checked)
     if shown:

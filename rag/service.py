@@ -460,9 +460,9 @@ class RagService:
                     used[key] += value
             checked.append(passage_claims.check(raw, citation.quote, found.question, lang) if not failure
                            else passage_claims.Checked(None))
-            if "first_token_ms" not in timings:  # the reader's first words: the first claim, or its quote
+            if n == 1:  # the reader's first words: the first claim, or its quote
                 timings["first_token_ms"] = (time.perf_counter() - t1) * 1000
-            yield Token(("" if n == 1 else " ") + passage_claims.render(n, checked[-1], citation))
+            yield Token(("" if n == 1 else " ") + passage_claims.render(checked[-1], citation))
         timings["generate_ms"] = (time.perf_counter() - t1) * 1000
         return replace(passage_claims.compose(found.question, citations, checked, timings, failure), tokens=used)
 
