@@ -6,8 +6,11 @@ model over each sentence's signals: its rank score and gap to the best, whether 
 item of the asked type (an amount for "how much", a date for "when"), the question's rare
 words and names in it, and its place in the ranking. ``scripts/train_selection.py`` fits it
 on the archive eval's dev questions and the squad-uk-mini questions the squad eval never
-asks (``rag/data/selection.json``). A sentence after the first is cited only when the model
-gives it at least ``second`` (the file's threshold) times the first's probability, a near
+asks (``rag/data/selection.json``). With the answer scorer on (``RAG_ANSWER_SCORER=1``; off
+by default, see rag/settings.py), each sentence's share of the cross-encoder's softmax over the question's evidence
+(:mod:`rag.answer_scorer`) is one more signal; without it the model trained without that signal
+decides (``rag/data/selection-plain.json``). A sentence after the first is cited only when the
+model gives it at least ``second`` (the file's threshold) times the first's probability, a near
 tie: a second quote costs citation precision whenever it does not answer.
 """
 
@@ -16,6 +19,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Sequence
 
+from rag.answer_scorer import shares
 from rag.answerability import asked_type, coverage, entity_score, type_satisfied
 from rag.coverage import question_entities
 from rag.evidence import term_overlap
@@ -23,7 +27,8 @@ from rag.logistic import Model, packaged
 from rag.names import TextIndex
 from rag.types import Evidence, Span
 
-FEATURES = ("rank", "rank_gap", "type_ok", "type_needed", "lexical", "names", "position")
+PLAIN_FEATURES = ("rank", "rank_gap", "type_ok", "type_needed", "lexical", "names", "position")
+FEATURES = PLAIN_FEATURES + ("answer_share",)  # with the answer scorer's scores (Evidence.meta["answer_score"])
 
 
 def sentence_signals(question: str, evidence: Sequence[Evidence]) -> list[dict[str, float]]:
@@ -45,6 +50,8 @@ def sentence_signals(question: str, evidence: Sequence[Evidence]) -> list[dict[s
     entities = question_entities(question)
     rank = [float(e.meta.get("rank_score", e.score)) for e in evidence]
     best = max(rank)
+    scored = all("answer_score" in e.meta for e in evidence)
+    share = shares([float(e.meta["answer_score"]) for e in evidence]) if scored else []
     rows = []
     for i, (text, r) in enumerate(zip(texts, rank)):
         # how much of the question's names the sentence writes (None: a name that says nothing either way)
@@ -53,19 +60,26 @@ def sentence_signals(question: str, evidence: Sequence[Evidence]) -> list[dict[s
         rows.append({"rank": r, "rank_gap": r - best, "type_ok": float(bool(kind) and type_satisfied(kind, text, question)),
                      "type_needed": float(bool(kind)), "lexical": float(lexical[i]), "names": names,
                      "position": float(i)})
+        if scored:
+            rows[-1]["answer_share"] = share[i]
     return rows
 
 
-@lru_cache(maxsize=1)
-def default_model() -> Model:
-    """The committed model (``rag/data/selection.json``)."""
-    return packaged("selection.json")
+@lru_cache(maxsize=2)
+def default_model(scored: bool = True) -> Model:
+    """The committed model: ``rag/data/selection.json`` for evidence the answer scorer has
+    scored, ``selection-plain.json`` otherwise."""
+    return packaged("selection.json" if scored else "selection-plain.json")
+
+
+def _model_for(evidence: Sequence[Evidence]) -> Model:
+    return default_model(bool(evidence) and all("answer_score" in e.meta for e in evidence))
 
 
 def ranked(question: str, evidence: Sequence[Evidence], model: Model | None = None) -> list[Evidence]:
     """``evidence`` ordered by the model's probability that the sentence answers, best first
     (ties keep the evidence order)."""
-    probs, order = _ranking(question, evidence, model or default_model())
+    probs, order = _ranking(question, evidence, model or _model_for(evidence))
     return [evidence[i] for i in order]
 
 
@@ -82,7 +96,7 @@ def choose(question: str, evidence: Sequence[Evidence], k: int = 3, model: Model
     first's, none overlapping a chosen one (two sentences of one quotation are one citation)."""
     if not evidence or k < 1:
         return []
-    model = model or default_model()
+    model = model or _model_for(evidence)
     cut = model.threshold if second is None or second < 0 else second
     probs, order = _ranking(question, evidence, model)
     chosen: list[Evidence] = []

@@ -15,7 +15,8 @@ from typing import Callable, Iterator, Sequence, Union
 import numpy as np
 
 from rag import answer as answering
-from rag import answerability, passage_claims, retrieve
+from rag import answerability, models, passage_claims, retrieve
+from rag.answer_scorer import AnswerScorer
 from rag.coverage import is_mentioned, is_topic, name_pairs, names_in, question_entities, without_entities
 from rag.embed import Embedder, create_embedder
 from rag.errors import InputError, LLMError, RagError, StoreError
@@ -134,6 +135,7 @@ class RagService:
         self._llm: ChatModel | None = None
         self._llm_error: str | None = None
         self._llm_loaded = False
+        self._scorer: AnswerScorer | None = None
         self._lock = threading.RLock()
         self._glosses: dict[str, str | None] = {}  # (quote, names) -> gloss, so reopening a citation costs nothing
         self._name_indexes: dict[str, TextIndex] = {}  # article body -> its words' forms (names.TextIndex)
@@ -154,6 +156,15 @@ class RagService:
                 self._embedder = create_embedder(self.settings)
                 self._vectors = SentenceVectors(self._embedder)
             return self._embedder
+
+    def scorer(self) -> AnswerScorer | None:
+        """The answer scorer (``RAG_ANSWER_SCORER``), or None when it is off."""
+        if not self.settings.answer_scorer:
+            return None
+        with self._lock:
+            if self._scorer is None:
+                self._scorer = AnswerScorer(models.require(models.EMBEDDINGGEMMA, self.settings))
+            return self._scorer
 
     def llm(self) -> ChatModel | None:
         """The configured LLM, or None (then ``llm_status`` says why)."""
@@ -332,6 +343,9 @@ class RagService:
                                    focus_vector=ranking[1] if use_focus else None, focus_weight=weight,
                                    asked_vector=ranking[0])
         evidence = self._with_quotations(store, evidence)
+        t_score = time.perf_counter()
+        evidence = self._scored(asked.asked, evidence)
+        score_ms = (time.perf_counter() - t_score) * 1000
         values, absent = answerability.signals(asked.asked, evidence, named_now, bodies, scores,
                                                {h.source for h in candidates})
         decision = answerability.decide(asked.asked, values, absent)
@@ -339,7 +353,8 @@ class RagService:
             where = "the article of the previous answer does not mention " if stayed else "no article found mentions "
             decision = replace(decision, answerable=False, reason=where + ", ".join(missing))
         total_ms = (time.perf_counter() - t0) * 1000
-        stages = {"encode_ms": embed_ms, "search_ms": search_ms, "evidence_ms": total_ms - embed_ms - search_ms}
+        stages = {"encode_ms": embed_ms, "search_ms": search_ms, "score_ms": score_ms,
+                  "evidence_ms": total_ms - embed_ms - search_ms - score_ms}
         return Retrieval(question, hits, evidence, total_ms, frozenset(supported),
                          tuple(missing) or decision.missing, stayed, decision, stages, asked.asked)
 
@@ -517,6 +532,15 @@ class RagService:
             self._glosses.clear()
         self._glosses[key] = text
         return text
+
+    def _scored(self, question: str, evidence: list[Evidence]) -> list[Evidence]:
+        """The evidence with each sentence's answer score in ``meta["answer_score"]`` (as cited:
+        the whole quotation where it closes one), when the scorer is on."""
+        scorer = self.scorer()
+        if scorer is None or not evidence:
+            return evidence
+        values = scorer.scores(question, [e.cited.text for e in evidence])
+        return [replace(e, meta={**e.meta, "answer_score": v}) for e, v in zip(evidence, values)]
 
     def _with_quotations(self, store: Store, evidence: list[Evidence]) -> list[Evidence]:
         """Each evidence sentence that closes a quotation, with the whole quotation attached."""

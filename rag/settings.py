@@ -92,6 +92,12 @@ class Settings:
     # 0.800 -> 0.844, squad 0.573 -> 0.589 with the lead bonus (0.7: 0.844 / 0.598); one more
     # query in the embedding batch, retrieval p50 73 -> 90 ms
     evidence_focus_weight: float = 0.5
+    # score each evidence sentence by reading it with the question (rag/answer_scorer.py, a
+    # cross-encoder made of EmbeddingGemma's last layers); the selection model weighs the score.
+    # Off: archive dev key facts 0.693 -> 0.754 and citation precision 0.716 -> 0.770, but the
+    # seeds' citation precision 0.933 -> 0.878 (floor 0.91), squad 0.625 -> 0.620, and retrieval
+    # p50 91 -> 1,451 ms in torch (docs/NOTES.md, nineteenth session)
+    answer_scorer: bool = False
     # does a claim restate its cited passage? (cosine with the embedder's similarity prompt)
     support_floor: float = 0.55  # a cited passage must be at least this similar to the claim
     support_margin: float = 0.05  # ... and within this of the claim's best-matching passage

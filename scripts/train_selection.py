@@ -1,6 +1,11 @@
 """Rebuild rag/data/selection.json: which evidence sentence an extractive answer cites.
 
-    .venv/bin/python scripts/train_selection.py [--dump FILE] [--from-dump FILE] [--second P]
+    .venv/bin/python scripts/train_selection.py [--plain] [--dump FILE] [--from-dump FILE] [--second P]
+
+``--plain`` fits the model the product uses by default, without the answer scorer
+(``rag/data/selection-plain.json``). Without it, the model that also weighs the scorer's share
+(``rag/data/selection.json``, used with ``RAG_ANSWER_SCORER=1``): run it with that variable set, so
+that the service scores the evidence.
 
 Examples, one per evidence sentence as the service retrieves it (signals of
 ``rag.selection.sentence_signals``; a sentence is a positive when its citation holds the gold):
@@ -34,11 +39,12 @@ from evals import metrics as M  # noqa: E402
 from evals.archive.run import CI_COLLECTION, ensure_collection, load_questions  # noqa: E402
 from evals.run import standalone  # noqa: E402
 from rag.logistic import Model  # noqa: E402
-from rag.selection import FEATURES, sentence_signals  # noqa: E402
+from rag.selection import FEATURES, PLAIN_FEATURES, sentence_signals  # noqa: E402
 from rag.service import RagService  # noqa: E402
 from rag.settings import Settings  # noqa: E402
 
 OUT = ROOT / "rag" / "data" / "selection.json"
+OUT_PLAIN = ROOT / "rag" / "data" / "selection-plain.json"
 SQUAD_SAMPLE, SQUAD_DISTRACTORS = 200, 100  # as `make eval` runs the squad check (Makefile)
 # a sentence after the first is cited when its probability is at least this share of the first's.
 # Chosen on dev out of fold and the seeds (docs/NOTES.md, tenth session): 0.9 gives dev key facts
@@ -52,7 +58,8 @@ def _span(e: Any) -> tuple[str, int, int]:
 
 
 def example(question: str, found: Any, gold: list[dict[str, Any]], contain: bool, facts: Any) -> dict[str, Any]:
-    """One question's sentences: signals, labels, and the cited texts (for key facts)."""
+    """One question's sentences: signals (0 for a signal the evidence lacks), labels, and the
+    cited texts (for key facts)."""
     rows = sentence_signals(question, found.evidence)
     labels = []
     for e in found.evidence:
@@ -61,7 +68,7 @@ def example(question: str, found: Any, gold: list[dict[str, Any]], contain: bool
             labels.append(int(any(g["source"] == source and start <= g["start"] and g["end"] <= end for g in gold)))
         else:
             labels.append(int(any(g["source"] == source and g["start"] < end and start < g["end"] for g in gold)))
-    return {"question": question, "X": [[r[f] for f in FEATURES] for r in rows], "y": labels,
+    return {"question": question, "X": [[r.get(f, 0.0) for f in FEATURES] for r in rows], "y": labels,
             "texts": [e.cited.text for e in found.evidence], "spans": [list(_span(e)) for e in found.evidence],
             "facts": facts or [], "answerable": bool(found.decision is None or found.decision.answerable)}
 
@@ -124,10 +131,13 @@ def main() -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--second", type=float, default=SECOND)
+    parser.add_argument("--plain", action="store_true", help="fit without the answer scorer's signal")
     parser.add_argument("--C", type=float, default=1.0)
     parser.add_argument("--dump", type=Path, help="also write the examples as JSON here")
     parser.add_argument("--from-dump", type=Path, help="fit on examples written by --dump instead of retrieving")
     args = parser.parse_args()
+    if not args.plain and not args.from_dump and not Settings.from_env().answer_scorer:
+        raise SystemExit("the scored model needs the evidence scored: set RAG_ANSWER_SCORER=1 (or use --plain)")
     if args.from_dump:
         dumped = json.loads(args.from_dump.read_text(encoding="utf-8"))
         if tuple(dumped["features"]) != FEATURES:
@@ -140,7 +150,9 @@ def main() -> int:
     if args.dump:
         args.dump.write_text(json.dumps({"features": FEATURES, "examples": examples}, ensure_ascii=False),
                              encoding="utf-8")
-    X = np.vstack([np.array(ex["X"], dtype=float) for ex in examples])
+    names = PLAIN_FEATURES if args.plain else FEATURES
+    columns = [FEATURES.index(f) for f in names]
+    X = np.vstack([np.array(ex["X"], dtype=float)[:, columns] for ex in examples])
     y = np.concatenate([ex["y"] for ex in examples])
     group = np.concatenate([[i] * len(ex["y"]) for i, ex in enumerate(examples)])
     mean, scale = X.mean(axis=0), X.std(axis=0)
@@ -165,12 +177,13 @@ def main() -> int:
     for second in (2.0, 0.95, 0.9, 0.8, 0.7):
         report(f"model, a second sentence at {second:.2f} of the first's probability", dev_examples, np.split(oof[rows_dev], split), second)
     final = model().fit(Z, y)
-    out = Model(FEATURES, tuple(float(v) for v in mean), tuple(float(v) for v in scale),
+    out = Model(names, tuple(float(v) for v in mean), tuple(float(v) for v in scale),
                 tuple(float(v) for v in final.coef_[0]), float(final.intercept_[0]), args.second)
-    for f, c in sorted(zip(FEATURES, out.coef), key=lambda fc: -abs(fc[1])):
+    for f, c in sorted(zip(names, out.coef), key=lambda fc: -abs(fc[1])):
         print(f"  weight {f}: {c:+.3f}")
-    OUT.write_text(out.to_json() + "\n", encoding="utf-8")
-    print(f"wrote {OUT.relative_to(ROOT)} ({len(examples)} questions, {len(y)} sentences, {int(y.sum())} positive)")
+    target = OUT_PLAIN if args.plain else OUT
+    target.write_text(out.to_json() + "\n", encoding="utf-8")
+    print(f"wrote {target.relative_to(ROOT)} ({len(examples)} questions, {len(y)} sentences, {int(y.sum())} positive)")
     return 0
 
 

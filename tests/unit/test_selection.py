@@ -44,3 +44,15 @@ def test_the_llm_is_shown_the_passages_the_model_ranks_best_or_all_of_them():
     two = prompt_passages(question, evidence, 2)
     assert S.ranked(question, evidence)[0].quote.text == "На ремонт лікарні виділили 5 млн грн."
     assert [e.quote.start for e in two] == [0, 35]  # in the evidence's order, the weakest left out
+
+
+def test_scored_evidence_is_weighed_by_the_model_that_knows_the_score():
+    plain = [ev(0, 34, 0.62), ev(35, 72, 0.60)]
+    scored = [Evidence(e.quote, e.title, e.score, {**e.meta, "answer_score": s}) for e, s in zip(plain, (-2.0, 3.0))]
+    assert "answer_share" not in S.sentence_signals("Who came?", plain)[0]
+    shares = [r["answer_share"] for r in S.sentence_signals("Who came?", scored)]
+    assert shares[1] > 0.99 and abs(sum(shares) - 1.0) < 1e-9
+    assert "answer_share" in S.default_model(True).features
+    assert "answer_share" not in S.default_model(False).features
+    # the scorer's clear preference decides between two sentences the ranking holds nearly level
+    assert S.choose("Who came?", scored, k=1)[0].quote.start == 35

@@ -1,0 +1,34 @@
+"""The committed answer scorer: it loads onto the shipped EmbeddingGemma and prefers the sentence
+that answers over the one that restates the question, in both languages, and the service puts
+its scores on the evidence when it is switched on."""
+
+from dataclasses import replace
+
+from rag import models
+from rag.answer_scorer import AnswerScorer
+
+
+def test_the_answering_sentence_outscores_the_one_restating_the_question(settings):
+    scorer = AnswerScorer(models.require(models.EMBEDDINGGEMMA, settings))
+    restating = "The new library in the town opened last week after two years of building."
+    answering = "The building cost 3 million euros, paid by the regional council."
+    other = "Children can borrow up to five books at a time."
+    scores = scorer.scores("How much did the new library in the town cost?", [restating, answering, other])
+    assert scores.index(max(scores)) == 1
+    uk = scorer.scores("Скільки коштувала нова бібліотека в місті?",
+                       ["Нова бібліотека в місті відкрилася минулого тижня після двох років будівництва.",
+                        "Будівництво коштувало 3 мільйони євро, їх сплатила обласна рада."])
+    assert uk[1] > uk[0]
+    assert scorer.scores("Q?", []) == []
+
+
+def test_the_service_scores_the_evidence_only_when_the_scorer_is_on(service):
+    found = service.retrieve("What did Austin and Umerov discuss?")
+    assert found.evidence and not any("answer_score" in e.meta for e in found.evidence)
+    from rag.service import RagService
+
+    on = RagService(replace(service.settings, answer_scorer=True))
+    on._backend, on._embedder, on._vectors = service.backend, service.embedder, service._vectors  # share the open store
+    scored = on.retrieve("What did Austin and Umerov discuss?")
+    assert scored.evidence and all(isinstance(e.meta.get("answer_score"), float) for e in scored.evidence)
+    assert "score_ms" in scored.stages_ms
