@@ -353,8 +353,10 @@ class RagService:
             where = "the article of the previous answer does not mention " if stayed else "no article found mentions "
             decision = replace(decision, answerable=False, reason=where + ", ".join(missing))
         total_ms = (time.perf_counter() - t0) * 1000
-        stages = {"encode_ms": embed_ms, "search_ms": search_ms, "score_ms": score_ms,
+        stages = {"encode_ms": embed_ms, "search_ms": search_ms,
                   "evidence_ms": total_ms - embed_ms - search_ms - score_ms}
+        if self.scorer() is not None:  # a stage only when it runs
+            stages["score_ms"] = score_ms
         return Retrieval(question, hits, evidence, total_ms, frozenset(supported),
                          tuple(missing) or decision.missing, stayed, decision, stages, asked.asked)
 
