@@ -15,12 +15,9 @@ of the question's softmax. No library offers a cross-encoder on a model we may s
 
 from __future__ import annotations
 
-import logging
 import threading
 from pathlib import Path
 from typing import Any, Sequence
-
-log = logging.getLogger(__name__)
 
 WEIGHTS = Path(__file__).resolve().parent / "data" / "answer_scorer.safetensors"
 MAX_TOKENS = 160  # question and sentence together; training used the same cut
@@ -84,16 +81,22 @@ class AnswerScorer:
             return []
         import torch
 
-        with self._lock:
+        with self._lock, torch.no_grad():
             tokenizer, model, head = self._load()
-            batch = tokenizer([pair_text(question, s) for s in sentences], return_tensors="pt", padding=True,
-                              truncation=True, max_length=MAX_TOKENS)
-            with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16):
-                hidden = model(**batch).last_hidden_state
-            mask = batch["attention_mask"].unsqueeze(-1).float()
-            pooled = (hidden.float() * mask).sum(1) / mask.sum(1)
-            with torch.no_grad():
-                return [float(v) for v in head(pooled).squeeze(-1)]
+            return [float(v) for v in head_scores(tokenizer, model, head, [pair_text(question, s) for s in sentences])]
+
+
+def head_scores(tokenizer: Any, model: Any, head: Any, texts: list[str]) -> Any:
+    """The head's score of each pair text (a torch tensor): the transformer in bfloat16, its
+    tokens mean-pooled, the linear head. Training (scripts/train_answer_scorer.py) and scoring
+    share it, so both read a pair alike."""
+    import torch
+
+    batch = tokenizer(texts, return_tensors="pt", padding=True, truncation=True, max_length=MAX_TOKENS)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        hidden = model(**batch).last_hidden_state
+    mask = batch["attention_mask"].unsqueeze(-1).float()
+    return head((hidden.float() * mask).sum(1) / mask.sum(1)).squeeze(-1)
 
 
 def shares(scores: Sequence[float]) -> list[float]:

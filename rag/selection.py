@@ -50,7 +50,7 @@ def sentence_signals(question: str, evidence: Sequence[Evidence]) -> list[dict[s
     entities = question_entities(question)
     rank = [float(e.meta.get("rank_score", e.score)) for e in evidence]
     best = max(rank)
-    scored = all("answer_score" in e.meta for e in evidence)
+    scored = is_scored(evidence)
     share = shares([float(e.meta["answer_score"]) for e in evidence]) if scored else []
     rows = []
     for i, (text, r) in enumerate(zip(texts, rank)):
@@ -72,8 +72,13 @@ def default_model(scored: bool = True) -> Model:
     return packaged("selection.json" if scored else "selection-plain.json")
 
 
+def is_scored(evidence: Sequence[Evidence]) -> bool:
+    """Has the answer scorer scored every sentence of ``evidence`` (and is there any)?"""
+    return bool(evidence) and all("answer_score" in e.meta for e in evidence)
+
+
 def _model_for(evidence: Sequence[Evidence]) -> Model:
-    return default_model(bool(evidence) and all("answer_score" in e.meta for e in evidence))
+    return default_model(is_scored(evidence))
 
 
 def ranked(question: str, evidence: Sequence[Evidence], model: Model | None = None) -> list[Evidence]:

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from evals.squad import load_squad, sampled  # noqa: E402
 from rag import models  # noqa: E402
-from rag.answer_scorer import MAX_TOKENS, WEIGHTS, pair_text, trained_names  # noqa: E402
+from rag.answer_scorer import WEIGHTS, head_scores, pair_text, trained_names  # noqa: E402
 from rag.ingest.sentences import split_sentences  # noqa: E402
 from rag.settings import Settings  # noqa: E402
 from rag.types import Span  # noqa: E402
@@ -132,19 +132,12 @@ def main() -> int:
     optimiser = torch.optim.AdamW([{"params": trained, "lr": 2e-5},
                                    {"params": list(head.parameters()) + [none], "lr": 1e-3}])
 
-    def score(texts: list[str]) -> torch.Tensor:
-        batch = tokenizer(texts, return_tensors="pt", padding=True, truncation=True, max_length=MAX_TOKENS)
-        with torch.autocast("cpu", dtype=torch.bfloat16):
-            hidden = model(**batch).last_hidden_state
-        mask = batch["attention_mask"].unsqueeze(-1).float()
-        return head((hidden.float() * mask).sum(1) / mask.sum(1)).squeeze(-1)
-
     with_none = bool(args.impossible or args.elsewhere)
     model.train()
     started, losses, step_size = time.time(), [], 4
     for step in range(0, len(items), step_size):
         batch = items[step:step + step_size]
-        logits = score([pair_text(q, s) for q, texts, _ in batch for s in texts])
+        logits = head_scores(tokenizer, model, head, [pair_text(q, s) for q, texts, _ in batch for s in texts])
         loss, at = torch.zeros(()), 0
         for _, texts, gold in batch:
             these = logits[at:at + len(texts)]
@@ -164,6 +157,8 @@ def main() -> int:
     tensors = {k: v.detach().to(torch.bfloat16).contiguous() for k, v in model.state_dict().items() if k.startswith(prefixes)}
     tensors["head.weight"] = head.weight.detach().to(torch.bfloat16).contiguous()
     tensors["head.bias"] = head.bias.detach().to(torch.bfloat16).contiguous()
+    if with_none:
+        tensors["none"] = none.detach().to(torch.bfloat16).contiguous()
     save_file(tensors, str(args.out), metadata={"layers": str(args.layers), "english": str(args.english),
                                                 "impossible": str(args.impossible), "elsewhere": str(args.elsewhere),
                                                 "seed": str(args.seed)})
