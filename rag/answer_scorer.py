@@ -21,6 +21,7 @@ from typing import Any, Sequence
 
 WEIGHTS = Path(__file__).resolve().parent / "data" / "answer_scorer.safetensors"
 MAX_TOKENS = 160  # question and sentence together; training used the same cut
+_BATCH = 4  # pairs per OpenVINO request
 
 
 def pair_text(question: str, sentence: str) -> str:
@@ -42,16 +43,31 @@ def trained_names(layers: int, total: int) -> list[str]:
 
 
 class AnswerScorer:
-    """Scores (question, sentence) pairs; loaded on first use (about 3 s, 1.2 GB)."""
+    """Scores (question, sentence) pairs; loaded on first use (about 3 s, 1.2 GB).
 
-    def __init__(self, model_dir: Path, weights: Path = WEIGHTS, threads: int = 0) -> None:
+    ``runtime`` "torch" reads the pairs with transformers in bfloat16; "openvino" exports the
+    same function (the transformer with the trained layers, pooling and head) once into
+    ``export_cache`` and runs it there, with int8 weights when ``precision`` is "int8", as the
+    embedder does (rag.embed.openvino_encoder)."""
+
+    def __init__(self, model_dir: Path, weights: Path = WEIGHTS, threads: int = 0, runtime: str = "torch",
+                 precision: str = "bf16", export_cache: Path | None = None) -> None:
+        if runtime not in ("torch", "openvino"):
+            raise ValueError(f"the answer scorer runs on torch or openvino, not {runtime!r}")
+        if runtime == "openvino" and export_cache is None:
+            raise ValueError("the answer scorer's openvino runtime needs a folder for its exported graph")
         self._model_dir = Path(model_dir)
         self._weights = Path(weights)
         self._threads = threads
+        self.runtime, self.precision = runtime, precision
+        self._export_cache = export_cache
         self._lock = threading.Lock()
         self._loaded: tuple[Any, Any, Any] | None = None
+        self._compiled: tuple[Any, Any] | None = None
+        self._none: float | None = None
 
     def _load(self) -> tuple[Any, Any, Any]:
+        """The tokenizer, the transformer with the trained layers, and the head (torch)."""
         if self._loaded is None:
             import torch
             from safetensors.torch import load_file
@@ -74,16 +90,96 @@ class AnswerScorer:
             self._loaded = (tokenizer, model, head.eval())
         return self._loaded
 
+    def _openvino(self) -> tuple[Any, Any]:
+        """The tokenizer and an inference request on the exported graph (OpenVINO)."""
+        if self._compiled is None:
+            import openvino as ov
+            from transformers import AutoTokenizer
+
+            from rag.embed.openvino_encoder import inference_config
+
+            graph = self._export()
+            if self.precision == "int8":
+                from rag.embed.openvino_encoder import int8_model
+
+                graph = int8_model(graph)
+            core = ov.Core()
+            compiled = core.compile_model(core.read_model(str(graph)), "CPU", inference_config(core, self.precision))
+            self._compiled = (AutoTokenizer.from_pretrained(str(self._model_dir)), compiled.create_infer_request())
+        return self._compiled
+
+    def _export(self) -> Path:
+        """The scoring function's OpenVINO graph, exported once per model and trained file."""
+        import hashlib
+
+        from rag.embed.openvino_encoder import export_graph, export_key
+
+        assert self._export_cache is not None
+        digest = hashlib.sha256(self._weights.read_bytes()).hexdigest()[:12]
+        target = Path(self._export_cache) / f"answer-scorer-{export_key(self._model_dir)}-{digest}"
+        if (target / "model.xml").exists():
+            return target / "model.xml"
+        import torch
+
+        tokenizer, model, head = self._load()
+
+        class _Scoring(torch.nn.Module):
+            """Pair tokens to one score each: the transformer, mean pooling, the head."""
+
+            def __init__(self) -> None:
+                super().__init__()
+                self.model, self.head = model, head
+
+            def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+                hidden = self.model(input_ids=input_ids, attention_mask=attention_mask, use_cache=False).last_hidden_state
+                mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+                return self.head((hidden * mask).sum(1) / mask.sum(1)).squeeze(-1)
+
+        example = tokenizer([pair_text("Who?", "He did."), pair_text("When was it?", "In May of that year.")],
+                            return_tensors="pt", padding=True)
+        graph = export_graph(_Scoring(), (example["input_ids"], example["attention_mask"]), target, MAX_TOKENS)
+        self._loaded = None  # the torch model was needed only to export it
+        return graph
+
+    def none_logit(self) -> float:
+        """The trained "no answer" logit (0 for a file trained without unanswered items)."""
+        if self._none is None:
+            from safetensors import safe_open
+
+            with safe_open(str(self._weights), framework="pt") as f:
+                self._none = float(f.get_tensor("none").float()[0]) if "none" in f.keys() else 0.0
+        return self._none
+
     def scores(self, question: str, sentences: Sequence[str]) -> list[float]:
-        """One score per sentence: higher is likelier to hold the answer (comparable within a
-        question only)."""
+        """One score per sentence: higher is likelier to hold the answer. Scores are relative to
+        the "no answer" logit of a file trained with unanswered items (a sentence above 0 beats
+        "none of these"); otherwise comparable within a question only."""
+        return [v - self.none_logit() for v in self._raw_scores(question, sentences)]
+
+    def _raw_scores(self, question: str, sentences: Sequence[str]) -> list[float]:
         if not sentences:
             return []
+        texts = [pair_text(question, s) for s in sentences]
+        if self.runtime == "openvino":
+            import numpy as np
+
+            out = np.zeros(len(texts), dtype=np.float32)
+            with self._lock:
+                tokenizer, request = self._openvino()
+                ids = tokenizer(texts, truncation=True, max_length=MAX_TOKENS)["input_ids"]
+                order = sorted(range(len(texts)), key=lambda i: len(ids[i]))
+                for start in range(0, len(order), _BATCH):  # pairs of like length together: less padding
+                    rows = order[start:start + _BATCH]
+                    batch = tokenizer.pad({"input_ids": [ids[i] for i in rows]}, padding=True, return_tensors="np")
+                    result = request.infer({"input_ids": batch["input_ids"].astype(np.int64),
+                                            "attention_mask": batch["attention_mask"].astype(np.int64)})
+                    out[rows] = np.asarray(result[0], dtype=np.float32).reshape(-1)
+            return [float(v) for v in out]
         import torch
 
         with self._lock, torch.no_grad():
             tokenizer, model, head = self._load()
-            return [float(v) for v in head_scores(tokenizer, model, head, [pair_text(question, s) for s in sentences])]
+            return [float(v) for v in head_scores(tokenizer, model, head, texts)]
 
 
 def head_scores(tokenizer: Any, model: Any, head: Any, texts: list[str]) -> Any:

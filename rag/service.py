@@ -163,7 +163,13 @@ class RagService:
             return None
         with self._lock:
             if self._scorer is None:
-                self._scorer = AnswerScorer(models.require(models.EMBEDDINGGEMMA, self.settings))
+                from rag.embed.sentence_transformers import DEFAULT_PRECISION
+
+                # EmbeddingGemma's own runtime and precision (RAG_EMBED_RUNTIME, RAG_EMBED_PRECISION)
+                runtime = self.settings.embed_runtime or "openvino"
+                self._scorer = AnswerScorer(models.require(models.EMBEDDINGGEMMA, self.settings), runtime=runtime,
+                                            precision=self.settings.embed_precision or DEFAULT_PRECISION[runtime],
+                                            export_cache=Path(self.settings.download_cache) / "openvino")
             return self._scorer
 
     def llm(self) -> ChatModel | None:

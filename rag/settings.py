@@ -96,7 +96,8 @@ class Settings:
     # cross-encoder made of EmbeddingGemma's last layers); the selection model weighs the score.
     # Off: archive dev key facts 0.693 -> 0.754 and citation precision 0.716 -> 0.770, but the
     # seeds' citation precision 0.933 -> 0.878 (floor 0.91), squad 0.625 -> 0.620, and retrieval
-    # p50 91 -> 1,451 ms in torch (docs/NOTES.md, nineteenth session)
+    # p50 91 -> 446 ms (the scorer exported to OpenVINO with int8 weights, as the embedder; 1,451
+    # ms in torch; docs/NOTES.md, nineteenth and twentieth sessions)
     answer_scorer: bool = False
     # does a claim restate its cited passage? (cosine with the embedder's similarity prompt)
     support_floor: float = 0.55  # a cited passage must be at least this similar to the claim

@@ -149,6 +149,7 @@ def main() -> int:
                         help="choose the threshold also on the squad-uk-mini questions about paragraphs the eval's "
                              "sample of SAMPLE questions does not cover (0: not)")
     parser.add_argument("--from-dump", type=Path, help="fit on examples written by --dump instead of retrieving")
+    parser.add_argument("--out", type=Path, default=OUT, help="where the model is written")
     args = parser.parse_args()
     chosen = tuple(f.strip() for f in args.features.split(",") if f.strip())
     service = None
@@ -205,8 +206,8 @@ def main() -> int:
                 tuple(float(v) for v in model.coef_[0]), float(model.intercept_[0]), threshold)
     for f, c in sorted(zip(chosen, out.coef), key=lambda fc: -abs(fc[1])):
         print(f"  weight {f}: {c:+.3f}")
-    OUT.write_text(out.to_json() + "\n", encoding="utf-8")
-    print(f"wrote {OUT.relative_to(ROOT)}")
+    args.out.write_text(out.to_json() + "\n", encoding="utf-8")
+    print(f"wrote {args.out}")
     if service is not None:
         service.close()
     return 0

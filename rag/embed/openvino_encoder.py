@@ -72,10 +72,8 @@ def export_model(model_dir: Path, cache_dir: Path, max_seq_length: int = _MAX_TO
     if (target / "model.xml").exists():
         return target / "model.xml"
     log.warning("exporting %s to OpenVINO once (about a minute)", model_dir.name)
-    import openvino as ov
     import torch
     from sentence_transformers import SentenceTransformer
-    from torch.export import Dim, export
 
     model = SentenceTransformer(str(model_dir), device="cpu", trust_remote_code=False)
     model.max_seq_length = min(max_seq_length, model.max_seq_length or max_seq_length)
@@ -90,6 +88,17 @@ def export_model(model_dir: Path, cache_dir: Path, max_seq_length: int = _MAX_TO
         def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
             return self.inner({"input_ids": input_ids, "attention_mask": attention_mask})["sentence_embedding"]
 
+    example = model.tokenize(["a short example", "a slightly longer example of two lines"])
+    return export_graph(_Pipeline(model), (example["input_ids"], example["attention_mask"]), target)
+
+
+def export_graph(module: Any, example: tuple[Any, Any], target: Path, max_tokens: int = _MAX_TOKENS) -> Path:
+    """``module``, a torch function of the tokenizer's ``(input_ids, attention_mask)`` with
+    dynamic batch and length (up to ``max_tokens``), exported through ``torch.export`` into ``target/model.xml``
+    (written atomically: a concurrent export of the same target leaves one folder)."""
+    import openvino as ov
+    import torch
+    from torch.export import Dim, export
     from transformers.masking_utils import ALL_MASK_ATTENTION_FUNCTIONS
 
     original_mask = ALL_MASK_ATTENTION_FUNCTIONS._global_mapping["sdpa"]
@@ -103,13 +112,11 @@ def export_model(model_dir: Path, cache_dir: Path, max_seq_length: int = _MAX_TO
             mask = mask | ~mask.any(dim=-1, keepdim=True)
         return mask
 
-    example = model.tokenize(["a short example", "a slightly longer example of two lines"])
-    batch, tokens = Dim("batch", min=1, max=_MAX_BATCH), Dim("tokens", min=2, max=_MAX_TOKENS)
+    batch, tokens = Dim("batch", min=1, max=_MAX_BATCH), Dim("tokens", min=2, max=max_tokens)
     ALL_MASK_ATTENTION_FUNCTIONS._global_mapping["sdpa"] = mask_without_empty_rows
     try:
         with torch.no_grad():
-            program = export(_Pipeline(model).eval(), (example["input_ids"], example["attention_mask"]),
-                             dynamic_shapes=({0: batch, 1: tokens}, {0: batch, 1: tokens}))
+            program = export(module.eval(), example, dynamic_shapes=({0: batch, 1: tokens}, {0: batch, 1: tokens}))
             graph = ov.convert_model(program)
     finally:
         ALL_MASK_ATTENTION_FUNCTIONS._global_mapping["sdpa"] = original_mask
@@ -147,6 +154,18 @@ def int8_model(graph: Path) -> Path:
     return target / "model.xml"
 
 
+def inference_config(core: Any, precision: str) -> dict[str, str]:
+    """The CPU plugin's settings for ``precision`` ("fp32", "bf16", "int8"): bf16 arithmetic only
+    where the CPU has bf16 units, and on-the-fly int8 activations for int8 weights."""
+    arithmetic = _INFERENCE_PRECISION[precision]
+    if arithmetic == "bf16" and "BF16" not in core.get_property("CPU", "OPTIMIZATION_CAPABILITIES"):
+        arithmetic = "f32"  # no bf16 units on this CPU: OpenVINO would emulate them slowly
+    config = {"INFERENCE_PRECISION_HINT": arithmetic, "PERFORMANCE_HINT": "LATENCY"}
+    if precision == "int8":
+        config["DYNAMIC_QUANTIZATION_GROUP_SIZE"] = str(_DYNAMIC_QUANTIZATION_GROUP)
+    return config
+
+
 class OpenVINOEncoder:
     """Texts to L2-normalised vectors with an exported graph and the model's own tokenizer."""
 
@@ -160,19 +179,16 @@ class OpenVINOEncoder:
         from transformers import AutoTokenizer
 
         core = ov.Core()
-        arithmetic = _INFERENCE_PRECISION[precision]
-        if arithmetic == "bf16" and "BF16" not in core.get_property("CPU", "OPTIMIZATION_CAPABILITIES"):
-            arithmetic = "f32"  # no bf16 units on this CPU: OpenVINO would emulate them slowly
-            precision = "fp32" if precision == "bf16" else precision  # int8 names its weights: they stay int8
+        config = inference_config(core, precision)
+        if precision == "bf16" and config["INFERENCE_PRECISION_HINT"] == "f32":
+            precision = "fp32"  # no bf16 units on this CPU (int8 names its weights: they stay int8)
         self.precision = precision
         self._tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
         self._max_tokens = min(max_seq_length, _MAX_TOKENS)
         self._batch = max(1, min(batch_size, _MAX_BATCH))
         graph = export_model(Path(model_dir), Path(cache_dir), self._max_tokens)
-        config = {"INFERENCE_PRECISION_HINT": arithmetic, "PERFORMANCE_HINT": "LATENCY"}
         if precision == "int8":
             graph = int8_model(graph)
-            config["DYNAMIC_QUANTIZATION_GROUP_SIZE"] = str(_DYNAMIC_QUANTIZATION_GROUP)
         self._model = core.read_model(str(graph))  # read once: the bulk path compiles it again
         compiled = core.compile_model(self._model, "CPU", config)
         self._request = compiled.create_infer_request()

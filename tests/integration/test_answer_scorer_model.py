@@ -32,3 +32,19 @@ def test_the_service_scores_the_evidence_only_when_the_scorer_is_on(service):
     scored = on.retrieve("What did Austin and Umerov discuss?")
     assert scored.evidence and all(isinstance(e.meta.get("answer_score"), float) for e in scored.evidence)
     assert "score_ms" in scored.stages_ms
+
+
+def test_the_openvino_graph_scores_as_torch_does(settings, tmp_path):
+    model_dir = models.require(models.EMBEDDINGGEMMA, settings)
+    question = "How much did the new library in the town cost?"
+    sentences = ["The new library in the town opened last week after two years of building.",
+                 "The building cost 3 million euros, paid by the regional council.",
+                 "Children can borrow up to five books at a time.",
+                 "Будівництво коштувало 3 мільйони євро, їх сплатила обласна рада."]
+    exact = AnswerScorer(model_dir).scores(question, sentences)
+    for precision in ("bf16", "int8"):
+        graph = AnswerScorer(model_dir, runtime="openvino", precision=precision, export_cache=tmp_path)
+        scores = graph.scores(question, sentences)
+        assert len(scores) == len(sentences)
+        assert max(abs(a - b) for a, b in zip(scores, exact)) < 0.1 * (max(exact) - min(exact))
+        assert scores.index(max(scores)) == exact.index(max(exact))
