@@ -15,10 +15,12 @@ of the question's softmax. No library offers a cross-encoder on a model we may s
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 from typing import Any, Sequence
 
+log = logging.getLogger(__name__)
 WEIGHTS = Path(__file__).resolve().parent / "data" / "answer_scorer.safetensors"
 MAX_TOKENS = 160  # question and sentence together; training used the same cut
 _BATCH = 4  # pairs per OpenVINO request
@@ -121,6 +123,7 @@ class AnswerScorer:
             return target / "model.xml"
         import torch
 
+        log.warning("exporting the answer scorer to OpenVINO once (about a minute)")
         tokenizer, model, head = self._load()
 
         class _Scoring(torch.nn.Module):
