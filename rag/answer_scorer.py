@@ -157,7 +157,8 @@ class AnswerScorer:
         """One score per sentence: higher is likelier to hold the answer. Scores are relative to
         the "no answer" logit of a file trained with unanswered items (a sentence above 0 beats
         "none of these"); otherwise comparable within a question only."""
-        return [v - self.none_logit() for v in self._raw_scores(question, sentences)]
+        none = self.none_logit()
+        return [v - none for v in self._raw_scores(question, sentences)]
 
     def _raw_scores(self, question: str, sentences: Sequence[str]) -> list[float]:
         if not sentences:
