@@ -186,6 +186,19 @@ class AnswerScorer:
             return [float(v) for v in head_scores(tokenizer, model, head, texts)]
 
 
+def create_scorer(settings: Any) -> AnswerScorer:
+    """The scorer on EmbeddingGemma's own runtime and precision (``RAG_EMBED_RUNTIME``,
+    ``RAG_EMBED_PRECISION``; by default OpenVINO with int8 weights, as the embedder), its
+    exported graph in the download cache beside the embedder's."""
+    from rag import models
+    from rag.embed.sentence_transformers import DEFAULT_PRECISION
+
+    runtime = settings.embed_runtime or "openvino"
+    return AnswerScorer(models.require(models.EMBEDDINGGEMMA, settings), runtime=runtime,
+                        precision=settings.embed_precision or DEFAULT_PRECISION[runtime],
+                        export_cache=Path(settings.download_cache) / "openvino")
+
+
 def head_scores(tokenizer: Any, model: Any, head: Any, texts: list[str]) -> Any:
     """The head's score of each pair text (a torch tensor): the transformer in bfloat16, its
     tokens mean-pooled, the linear head. Training (scripts/train_answer_scorer.py) and scoring

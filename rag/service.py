@@ -15,8 +15,8 @@ from typing import Callable, Iterator, Sequence, Union
 import numpy as np
 
 from rag import answer as answering
-from rag import answerability, models, passage_claims, retrieve
-from rag.answer_scorer import AnswerScorer
+from rag import answerability, passage_claims, retrieve
+from rag.answer_scorer import AnswerScorer, create_scorer
 from rag.coverage import is_mentioned, is_topic, name_pairs, names_in, question_entities, without_entities
 from rag.embed import Embedder, create_embedder
 from rag.errors import InputError, LLMError, RagError, StoreError
@@ -163,13 +163,7 @@ class RagService:
             return None
         with self._lock:
             if self._scorer is None:
-                from rag.embed.sentence_transformers import DEFAULT_PRECISION
-
-                # EmbeddingGemma's own runtime and precision (RAG_EMBED_RUNTIME, RAG_EMBED_PRECISION)
-                runtime = self.settings.embed_runtime or "openvino"
-                self._scorer = AnswerScorer(models.require(models.EMBEDDINGGEMMA, self.settings), runtime=runtime,
-                                            precision=self.settings.embed_precision or DEFAULT_PRECISION[runtime],
-                                            export_cache=Path(self.settings.download_cache) / "openvino")
+                self._scorer = create_scorer(self.settings)
             return self._scorer
 
     def llm(self) -> ChatModel | None:
@@ -361,7 +355,7 @@ class RagService:
         total_ms = (time.perf_counter() - t0) * 1000
         stages = {"encode_ms": embed_ms, "search_ms": search_ms,
                   "evidence_ms": total_ms - embed_ms - search_ms - score_ms}
-        if self.scorer() is not None:  # a stage only when it runs
+        if self.settings.answer_scorer:  # a stage only when it runs
             stages["score_ms"] = score_ms
         return Retrieval(question, hits, evidence, total_ms, frozenset(supported),
                          tuple(missing) or decision.missing, stayed, decision, stages, asked.asked)
