@@ -26,7 +26,7 @@ from rag.answer import citation, quoted_text
 from rag.gloss import term_hints
 from rag.glossary import meanings_in
 from rag.llm.base import Message
-from rag.types import Answer, Citation, Evidence
+from rag.types import Answer, Citation, Evidence, QuestionPart
 from rag.verify import check_claim
 
 NO_ANSWER = "NONE"
@@ -57,10 +57,12 @@ _NONE = re.compile(rf"^\W*{NO_ANSWER}\b", re.IGNORECASE)
 _MARKERS = re.compile(r"\s*\[\d{1,3}\]")
 
 
-def cited(question: str, evidence: Sequence[Evidence], k: int, second: float | None) -> list[Citation]:
+def cited(question: str, evidence: Sequence[Evidence], k: int, second: float | None,
+          parts: Sequence[QuestionPart] = ()) -> list[Citation]:
     """The passages the answer is written from: the extractive answer's citations, the same
-    sentences (:func:`rag.selection.choose`) cited the same way."""
-    return [citation(n, e) for n, e in enumerate(selection.choose(question, evidence, k, second=second), 1)]
+    sentences (:func:`rag.selection.choose_for_parts`) cited the same way."""
+    chosen = selection.choose_for_parts(question, evidence, parts, k, second=second)
+    return [citation(n, e) for n, e in enumerate(chosen, 1)]
 
 
 def messages(question: str, passage: str, lang: str) -> list[Message]:

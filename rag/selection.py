@@ -25,7 +25,7 @@ from rag.coverage import question_entities
 from rag.evidence import term_overlap
 from rag.logistic import Model, packaged
 from rag.names import TextIndex
-from rag.types import Evidence, Span
+from rag.types import Evidence, QuestionPart, Span
 
 PLAIN_FEATURES = ("rank", "rank_gap", "type_ok", "type_needed", "lexical", "names", "position")
 FEATURES = PLAIN_FEATURES + ("answer_share",)  # with the answer scorer's scores (Evidence.meta["answer_score"])
@@ -110,6 +110,27 @@ def choose(question: str, evidence: Sequence[Evidence], k: int = 3, model: Model
             break
         if not any(_overlap(evidence[i], c) for c in chosen):
             chosen.append(evidence[i])
+    return chosen
+
+
+def choose_for_parts(question: str, evidence: Sequence[Evidence], parts: Sequence[QuestionPart], k: int = 3,
+                     second: float | None = None) -> list[Evidence]:
+    """:func:`choose` for a question of several parts (:mod:`rag.decompose`): the whole
+    question's best sentence, then each part's best (among the evidence found for it) where it
+    is from an article not cited yet, then the whole question's other choices while fewer than
+    ``k`` are cited. A part its article already answers adds nothing: "the contract between
+    A and B" is one sentence of one article. Without parts, :func:`choose`."""
+    whole = choose(question, evidence, k, second=second)
+    if not parts or not whole:
+        return whole
+    chosen = whole[:1]
+    for part in parts:
+        for e in choose(part.text, part.evidence, 1):
+            if len(chosen) < k and e.quote.source not in {c.quote.source for c in chosen}:
+                chosen.append(e)
+    for e in whole[1:]:
+        if len(chosen) < k and not any(_overlap(e, c) for c in chosen):
+            chosen.append(e)
     return chosen
 
 

@@ -17,7 +17,8 @@ import numpy as np
 from rag import answer as answering
 from rag import answerability, passage_claims, retrieve
 from rag.answer_scorer import AnswerScorer, create_scorer
-from rag.coverage import is_mentioned, is_topic, name_pairs, names_in, question_entities, without_entities
+from rag.coverage import Entity, is_mentioned, is_topic, name_pairs, names_in, question_entities, without_entities
+from rag.decompose import part_asks, question_parts
 from rag.embed import Embedder, create_embedder
 from rag.errors import InputError, LLMError, RagError, StoreError
 from rag.evidence import SentenceVectors, select_evidence
@@ -31,7 +32,7 @@ from rag.names import TextIndex
 from rag.settings import Settings
 from rag.store import ArticleRecord, Backend, CollectionOptions, Store, open_backend
 from rag.quotation import CLOSING_MARKS, closed_quotation
-from rag.types import Answer, Evidence, Hit, Question, Span, make_quote
+from rag.types import Answer, Evidence, Hit, Question, QuestionPart, Span, make_quote
 from rag.verify import check_claim
 
 MAX_QUESTION_CHARS = 1000
@@ -74,6 +75,7 @@ class Retrieval:
     decision: answerability.Decision | None = None
     stages_ms: dict[str, float] = field(default_factory=dict)  # encode, search, evidence
     asked: str = ""  # the turn as asked (a follow-up's own words; ``question`` holds the conversation)
+    parts: tuple[QuestionPart, ...] = ()  # a question that joins two asks: each searched alone (rag.decompose)
 
     @property
     def turn(self) -> str:
@@ -310,10 +312,7 @@ class RagService:
         # stricter cut (within 0.25 of the best article's share) cost squad-uk-mini's evidence
         # 0.765 -> 0.725
         bodies = store.bodies(h.source for h in hits)
-        indexes = {source: self._name_index(body) for source, body in bodies.items()}
-        named_now = names_in(question, bodies.values())
-        scores = {s: [answerability.entity_score(e, b, indexes[s]) for e in named_now] for s, b in bodies.items()}
-        supported = {s for s, xs in scores.items() if answerability.coverage(xs) > 0}
+        named_now, scores, supported = self._naming_articles(question, bodies)
         missing: list[str] = []
         candidates = [h for h in hits if h.source in supported] or hits  # else: related passages only
         stayed: tuple[str, ...] = ()
@@ -346,6 +345,7 @@ class RagService:
         t_score = time.perf_counter()
         evidence = self._scored(asked.asked, evidence)
         score_ms = (time.perf_counter() - t_score) * 1000
+        parts = self._question_parts(asked.asked, store, exclude)
         values, absent = answerability.signals(asked.asked, evidence, named_now, bodies, scores,
                                                {h.source for h in candidates})
         decision = answerability.decide(asked.asked, values, absent)
@@ -358,7 +358,42 @@ class RagService:
         if self.settings.answer_scorer:  # a stage only when it runs
             stages["score_ms"] = score_ms
         return Retrieval(question, hits, evidence, total_ms, frozenset(supported),
-                         tuple(missing) or decision.missing, stayed, decision, stages, asked.asked)
+                         tuple(missing) or decision.missing, stayed, decision, stages, asked.asked, parts)
+
+    def _naming_articles(self, question: str, bodies: dict[str, str]
+                         ) -> tuple[list[Entity], dict[str, list[float]], set[str]]:
+        """The names of ``question`` the ``bodies`` hold, each article's score for each of them
+        (:func:`rag.answerability.entity_score`), and the articles that name what it names."""
+        named = names_in(question, bodies.values())
+        scores = {s: [answerability.entity_score(e, b, self._name_index(b)) for e in named] for s, b in bodies.items()}
+        return named, scores, {s for s, xs in scores.items() if answerability.coverage(xs) > 0}
+
+    def _question_parts(self, question: str, store: Store, exclude: Sequence[str] = ()) -> tuple[QuestionPart, ...]:
+        """For a question that joins two asks (:func:`rag.decompose.question_parts`), each part
+        searched alone and its evidence chosen from the articles that name its names, as for a
+        whole question; () for a question of one ask."""
+        texts = question_parts(question)
+        if len(texts) < 2:
+            return ()
+        asks = part_asks(question, texts)
+        vectors = self.embedder.embed_variants([v for t, a in zip(texts, asks) for v in (("query", t), ("question", a))])
+        assert self._vectors is not None
+        parts = []
+        for n, (text, ask) in enumerate(zip(texts, asks)):
+            # the part's own words find its article; what the whole question asks ranks its sentences
+            query_vector, asked_vector = vectors[2 * n], vectors[2 * n + 1]
+            hits = retrieve.search(text, query_vector, store, self.settings,
+                                   self.settings.top_k * 3 if exclude else None)
+            hits = [h for h in hits if h.source not in exclude][: self.settings.top_k]
+            _, _, supported = self._naming_articles(text, store.bodies(h.source for h in hits))
+            candidates = [h for h in hits if h.source in supported] or hits
+            evidence = select_evidence(query_vector, candidates, self._vectors, self.settings.evidence_k,
+                                       question=ask, lexical_weight=self.settings.evidence_lexical_weight,
+                                       lead_weight=self.settings.evidence_lead_weight,
+                                       chunk_weight=self.settings.evidence_chunk_weight, asked_vector=asked_vector)
+            evidence = self._scored(ask, self._with_quotations(store, evidence))
+            parts.append(QuestionPart(ask, tuple(evidence)))
+        return tuple(parts)
 
     def ask_stream(self, question: str | Question, collection: str | None = None, use_llm: bool | None = None,
                    evidence_k: int | None = None, language: str | None = None,
@@ -419,7 +454,8 @@ class RagService:
         llm = self.llm() if use_llm else None
         if llm is None:
             notice = "" if not use_llm else f"extractive answer: the language model is {self.llm_status()}"
-            answer = answering.extractive(question, evidence, timings, notice, *self._extractive_args(), turn=found.turn)
+            answer = answering.extractive(question, evidence, timings, notice, *self._extractive_args(), turn=found.turn,
+                                          parts=found.parts)
             if glosses and lang == "en" and any(needs_gloss(c.quote) for c in answer.citations) and self.llm():
                 yield Token(answer.text)  # the quotes at once; their glosses follow
                 answer = yield from self._glossed(answer)
@@ -443,7 +479,7 @@ class RagService:
         except LLMError as exc:
             timings["generate_ms"] = (time.perf_counter() - t1) * 1000
             answer = answering.extractive(question, evidence, timings, f"extractive answer: {exc}",
-                                          *self._extractive_args(), turn=found.turn)
+                                          *self._extractive_args(), turn=found.turn, parts=found.parts)
             yield done(replace(answer, tokens=llm.usage(messages, "".join(pieces))))
             return
         timings["generate_ms"] = (time.perf_counter() - t1) * 1000
@@ -459,7 +495,7 @@ class RagService:
         restated by the model in one checked sentence, each shown as soon as it is checked; one
         deadline for the whole answer. Returns the answer (a generator's value)."""
         k, second = self._extractive_args()
-        citations = passage_claims.cited(found.turn, found.evidence, k, second)
+        citations = passage_claims.cited(found.turn, found.evidence, k, second, found.parts)
         deadline = time.perf_counter() + self.settings.llm_timeout_s
         t1 = time.perf_counter()
         checked: list[passage_claims.Checked] = []

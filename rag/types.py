@@ -156,6 +156,15 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class QuestionPart:
+    """One ask of a question that joins two (:mod:`rag.decompose`), with the evidence found
+    for it alone: the answer cites its best sentence beside the whole question's."""
+
+    text: str
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True)
 class Citation:
     n: int
     source: str

@@ -318,3 +318,15 @@ def test_an_unsure_decision_asks_the_reader_and_counts_its_tokens(service, monke
     reader.calls.clear()
     assert service.answer(unsure, use_llm=False, glosses=False, reader=False).tokens == {}  # --no-llm: not asked
     assert reader.calls == []
+
+
+def test_a_question_about_two_articles_searches_each_part_and_cites_both(service):
+    question = ("What did Reznikov and Austin discuss after the missile attack of 5 December, "
+                "and what did Umerov tell the Japanese minister Kihara?")
+    found = service.retrieve(question)
+    assert [p.text for p in found.parts][1].startswith("What did")
+    assert len(found.parts) == 2 and all(p.evidence for p in found.parts)
+    answer = service.answer(found, use_llm=False)
+    assert {c.source for c in answer.citations} >= {"001_eb6e7accd20b1e4b.txt", "003_6bcd416754f20f0f.txt"}
+    assert_quotes_exact(answer)
+    assert service.retrieve("What did Austin and Umerov discuss?").parts == ()

@@ -1,6 +1,6 @@
 from rag import selection as S
 from rag.logistic import Model
-from rag.types import Evidence, make_quote
+from rag.types import Evidence, QuestionPart, make_quote
 
 TEXT = "Міністр відвідав лікарню у Львові. На ремонт лікарні виділили 5 млн грн. Лікарня працює з 1990 року."
 
@@ -56,3 +56,20 @@ def test_scored_evidence_is_weighed_by_the_model_that_knows_the_score():
     assert "answer_share" not in S.default_model(False).features
     # the scorer's clear preference decides between two sentences the ranking holds nearly level
     assert S.choose("Who came?", scored, k=1)[0].quote.start == 35
+
+
+def test_each_part_of_a_two_article_question_gets_its_best_sentence_from_an_article_not_cited_yet():
+    other = "Мер Одеси підписав договір на 7 млн грн. Договір підписали у травні."
+    second = [Evidence(quote=make_quote("b.txt", other, 0, 40), title="B", score=0.5, meta={"rank_score": 0.5}),
+              Evidence(quote=make_quote("b.txt", other, 41, 68), title="B", score=0.4, meta={"rank_score": 0.4})]
+    whole = [ev(0, 34, 0.62), ev(35, 72, 0.60)]
+    parts = [QuestionPart("How much was allocated in Lviv?", tuple(whole)),
+             QuestionPart("How much did the Odesa mayor sign for?", tuple(second))]
+    q = "How much was allocated in Lviv, and how much did the Odesa mayor sign for?"
+    assert {e.quote.source for e in S.choose(q, whole, k=3)} == {"a.txt"}  # the whole question's evidence
+    chosen = S.choose_for_parts(q, whole, parts, k=3)
+    assert [e.quote.source for e in chosen][:2] == ["a.txt", "b.txt"]
+    # a part whose best sentence is in an article already cited adds nothing
+    same = S.choose_for_parts(q, whole, [parts[0], parts[0]], k=3)
+    assert [e.quote.source for e in same] == [e.quote.source for e in S.choose(q, whole, k=3)]
+    assert S.choose_for_parts(q, whole, (), k=3) == S.choose(q, whole, k=3)
