@@ -6,10 +6,11 @@ model over each sentence's signals: its rank score and gap to the best, whether 
 item of the asked type (an amount for "how much", a date for "when"), the question's rare
 words and names in it, and its place in the ranking. ``scripts/train_selection.py`` fits it
 on the archive eval's dev questions and the squad-uk-mini questions the squad eval never
-asks (``rag/data/selection.json``). With the answer scorer on (``RAG_ANSWER_SCORER=1``; off
-by default, see rag/settings.py), each sentence's share of the cross-encoder's softmax over the question's evidence
-(:mod:`rag.answer_scorer`) is one more signal; without it the model trained without that signal
-decides (``rag/data/selection-plain.json``). A sentence after the first is cited only when the
+asks. With the answer scorer on (``RAG_ANSWER_SCORER``, the default; see rag/settings.py), each
+sentence's share of the cross-encoder's softmax over the question's evidence
+(:mod:`rag.answer_scorer`) is one more signal (``rag/data/selection.json``: that model's log-odds
+blended half and half with the plain model's, which keeps the seeds' citations); without it the
+model trained without that signal decides (``rag/data/selection-plain.json``). A sentence after the first is cited only when the
 model gives it at least ``second`` (the file's threshold) times the first's probability, a near
 tie: a second quote costs citation precision whenever it does not answer.
 """
