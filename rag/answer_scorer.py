@@ -92,6 +92,15 @@ class AnswerScorer:
             self._loaded = (tokenizer, model, head.eval())
         return self._loaded
 
+    def prepare(self) -> None:
+        """Load the model now, exporting it to OpenVINO first if it never was (about a minute),
+        rather than at the first question (``rag models fetch`` calls it)."""
+        with self._lock:
+            if self.runtime == "openvino":
+                self._openvino()
+            else:
+                self._load()
+
     def _openvino(self) -> tuple[Any, Any]:
         """The tokenizer and an inference request on the exported graph (OpenVINO)."""
         if self._compiled is None:

@@ -155,6 +155,11 @@ def cmd_models(args: argparse.Namespace) -> int:
         if runtime(settings) == "openvino" and settings.embedder.strip().lower() == "embeddinggemma":
             print("preparing the encoder for OpenVINO (the first time: about a minute)", flush=True)
             create_embedder(settings)  # exports the graph into the download cache now, not at the first question
+        if settings.answer_scorer:
+            from rag.answer_scorer import create_scorer
+
+            print("preparing the answer scorer (the first time: about a minute)", flush=True)
+            create_scorer(settings).prepare()
         return 0
     bad = 0
     for spec in models.ALL_MODELS:

@@ -93,12 +93,14 @@ class Settings:
     # query in the embedding batch, retrieval p50 73 -> 90 ms
     evidence_focus_weight: float = 0.5
     # score each evidence sentence by reading it with the question (rag/answer_scorer.py, a
-    # cross-encoder made of EmbeddingGemma's last layers); the selection model weighs the score.
-    # Off: archive dev key facts 0.693 -> 0.754 and citation precision 0.716 -> 0.770, but the
-    # seeds' citation precision 0.933 -> 0.878 (floor 0.91), squad 0.625 -> 0.620, and retrieval
-    # p50 91 -> 446 ms (the scorer exported to OpenVINO with int8 weights, as the embedder; 1,451
-    # ms in torch; docs/NOTES.md, nineteenth and twentieth sessions)
-    answer_scorer: bool = False
+    # cross-encoder made of EmbeddingGemma's last layers); the selection model weighs the score,
+    # blended half and half with the model that does not (scripts/train_selection.py --blend).
+    # On since the twenty-first session: archive dev key facts 0.706 -> 0.754, citation precision
+    # 0.698 -> 0.734; seeds citation precision 0.922 -> 0.911 (floor 0.91), key facts 0.844 -> 0.874;
+    # squad answer in citation 0.625 -> 0.655; retrieval p50 125 -> 546 ms on archive dev (exported to
+    # OpenVINO with int8 weights, as the embedder; docs/NOTES.md, nineteenth to twenty-first sessions).
+    # Off: the plain selection model (rag/data/selection-plain.json)
+    answer_scorer: bool = True
     # does a claim restate its cited passage? (cosine with the embedder's similarity prompt)
     support_floor: float = 0.55  # a cited passage must be at least this similar to the claim
     support_margin: float = 0.05  # ... and within this of the claim's best-matching passage

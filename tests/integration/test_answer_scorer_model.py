@@ -23,13 +23,17 @@ def test_the_answering_sentence_outscores_the_one_restating_the_question(setting
 
 
 def test_the_service_scores_the_evidence_only_when_the_scorer_is_on(service):
-    found = service.retrieve("What did Austin and Umerov discuss?")
-    assert found.evidence and not any("answer_score" in e.meta for e in found.evidence)
     from rag.service import RagService
 
-    on = RagService(replace(service.settings, answer_scorer=True))
-    on._backend, on._embedder, on._vectors = service.backend, service.embedder, service._vectors  # share the open store
-    scored = on.retrieve("What did Austin and Umerov discuss?")
+    def with_scorer(on: bool) -> RagService:
+        other = RagService(replace(service.settings, answer_scorer=on))
+        other._backend, other._embedder, other._vectors = service.backend, service.embedder, service._vectors  # share the open store
+        return other
+
+    found = with_scorer(False).retrieve("What did Austin and Umerov discuss?")
+    assert found.evidence and not any("answer_score" in e.meta for e in found.evidence)
+    assert "score_ms" not in found.stages_ms
+    scored = with_scorer(True).retrieve("What did Austin and Umerov discuss?")
     assert scored.evidence and all(isinstance(e.meta.get("answer_score"), float) for e in scored.evidence)
     assert "score_ms" in scored.stages_ms
 
