@@ -302,11 +302,8 @@ class RagService:
         vectors = self.embedder.embed_variants(variants)
         embed_ms = (time.perf_counter() - t_embed) * 1000
         query_vector = vectors[0]
-        hits = retrieve.search(question, query_vector, store, self.settings,
-                               self.settings.top_k * 3 if exclude else None)
+        hits = self._search(question, query_vector, store, exclude)
         search_ms = (time.perf_counter() - t_embed) * 1000 - embed_ms
-        if exclude:
-            hits = [h for h in hits if h.source not in exclude][: self.settings.top_k]
         # evidence comes from the articles that name what the question names (a passage about
         # another minister in another article is not an answer, however close its wording); a
         # stricter cut (within 0.25 of the best article's share) cost squad-uk-mini's evidence
@@ -334,14 +331,8 @@ class RagService:
             vectors = np.vstack([vectors, self.embedder.embed_variants([("question", focus)])])
             variants.append(("question", focus))
         ranking = [vectors[1], vectors[variants.index(("question", focus))] if use_focus else None]
-        assert self._vectors is not None
-        evidence = select_evidence(query_vector, candidates, self._vectors, evidence_k or self.settings.evidence_k,
-                                   question=asked.asked, lexical_weight=self.settings.evidence_lexical_weight,
-                                   lead_weight=self.settings.evidence_lead_weight,
-                                   chunk_weight=self.settings.evidence_chunk_weight,
-                                   focus_vector=ranking[1] if use_focus else None, focus_weight=weight,
-                                   asked_vector=ranking[0])
-        evidence = self._with_quotations(store, evidence)
+        evidence = self._evidence(store, query_vector, candidates, asked.asked, ranking[0], evidence_k,
+                                  ranking[1] if use_focus else None)
         t_score = time.perf_counter()
         evidence = self._scored(asked.asked, evidence)
         score_ms = (time.perf_counter() - t_score) * 1000
@@ -377,23 +368,36 @@ class RagService:
             return ()
         asks = part_asks(question, texts)
         vectors = self.embedder.embed_variants([v for t, a in zip(texts, asks) for v in (("query", t), ("question", a))])
-        assert self._vectors is not None
         parts = []
         for n, (text, ask) in enumerate(zip(texts, asks)):
             # the part's own words find its article; what the whole question asks ranks its sentences
             query_vector, asked_vector = vectors[2 * n], vectors[2 * n + 1]
-            hits = retrieve.search(text, query_vector, store, self.settings,
-                                   self.settings.top_k * 3 if exclude else None)
-            hits = [h for h in hits if h.source not in exclude][: self.settings.top_k]
+            hits = self._search(text, query_vector, store, exclude)
             _, _, supported = self._naming_articles(text, store.bodies(h.source for h in hits))
             candidates = [h for h in hits if h.source in supported] or hits
-            evidence = select_evidence(query_vector, candidates, self._vectors, self.settings.evidence_k,
-                                       question=ask, lexical_weight=self.settings.evidence_lexical_weight,
-                                       lead_weight=self.settings.evidence_lead_weight,
-                                       chunk_weight=self.settings.evidence_chunk_weight, asked_vector=asked_vector)
-            evidence = self._scored(ask, self._with_quotations(store, evidence))
-            parts.append(QuestionPart(ask, tuple(evidence)))
+            evidence = self._evidence(store, query_vector, candidates, ask, asked_vector)
+            parts.append(QuestionPart(ask, tuple(self._scored(ask, evidence))))
         return tuple(parts)
+
+    def _search(self, text: str, query_vector: np.ndarray, store: Store, exclude: Sequence[str] = ()) -> list[Hit]:
+        """The top chunks for ``text``, none from the articles in ``exclude``."""
+        hits = retrieve.search(text, query_vector, store, self.settings, self.settings.top_k * 3 if exclude else None)
+        return [h for h in hits if h.source not in exclude][: self.settings.top_k] if exclude else hits
+
+    def _evidence(self, store: Store, query_vector: np.ndarray, candidates: Sequence[Hit], asked: str,
+                  asked_vector: np.ndarray, k: int | None = None, focus_vector: np.ndarray | None = None
+                  ) -> list[Evidence]:
+        """The ``k`` best sentences of ``candidates`` for the question ``asked``
+        (:func:`rag.evidence.select_evidence` with the settings' weights; leaning to ``focus_vector``,
+        the question without its names, where given), each closing quotation attached."""
+        assert self._vectors is not None
+        s = self.settings
+        evidence = select_evidence(query_vector, candidates, self._vectors, k or s.evidence_k, question=asked,
+                                   lexical_weight=s.evidence_lexical_weight, lead_weight=s.evidence_lead_weight,
+                                   chunk_weight=s.evidence_chunk_weight, focus_vector=focus_vector,
+                                   focus_weight=s.evidence_focus_weight,
+                                   asked_vector=asked_vector)
+        return self._with_quotations(store, evidence)
 
     def ask_stream(self, question: str | Question, collection: str | None = None, use_llm: bool | None = None,
                    evidence_k: int | None = None, language: str | None = None,
