@@ -4,7 +4,9 @@ distractors, 3,072 chunks) with the archive's dev questions:
 - encode: the question's variants through the encoder, before (one call per prompt, as until the
   eighth session) and after (one batch, ``Embedder.embed_variants``), the embedder's in-memory
   cache of recent questions bypassed;
-- search, evidence + decision: ``Retrieval.stages_ms`` of ``RagService.retrieve``;
+- search, evidence + decision, the answer scorer, and a question's parts (a question of two asks
+  searches and scores each part again; 0 for the others): ``Retrieval.stages_ms`` of
+  ``RagService.retrieve``;
 - the default answer: extractive, and the English glosses of its quotes (``gloss_ms``, LLM);
 - ``--llm N``: N answers written by the LLM (first token, whole answer), in the style
   ``RAG_LLM_STYLE`` sets.
@@ -56,7 +58,7 @@ def main() -> None:
     inner = getattr(service.embedder, "inner", service.embedder)
     service.retrieve(chosen[0]["question"], collection)  # load the models
     apart, together = [], []
-    stages: dict[str, list[float]] = {"encode_ms": [], "search_ms": [], "evidence_ms": []}
+    stages: dict[str, list[float]] = {"encode_ms": [], "search_ms": [], "evidence_ms": [], "parts_ms": []}
     total = []
     for item in chosen:
         q = item["question"]

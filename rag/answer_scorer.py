@@ -177,15 +177,13 @@ class AnswerScorer:
             import numpy as np
 
             out = np.zeros(len(texts), dtype=np.float32)
+            from rag.embed.openvino_encoder import by_length, padded
+
             with self._lock:
                 tokenizer, request = self._openvino()
                 ids = tokenizer(texts, truncation=True, max_length=MAX_TOKENS)["input_ids"]
-                order = sorted(range(len(texts)), key=lambda i: len(ids[i]))
-                for start in range(0, len(order), _BATCH):  # pairs of like length together: less padding
-                    rows = order[start:start + _BATCH]
-                    batch = tokenizer.pad({"input_ids": [ids[i] for i in rows]}, padding=True, return_tensors="np")
-                    result = request.infer({"input_ids": batch["input_ids"].astype(np.int64),
-                                            "attention_mask": batch["attention_mask"].astype(np.int64)})
+                for rows in by_length(ids, _BATCH):
+                    result = request.infer(padded(tokenizer, [ids[i] for i in rows]))
                     out[rows] = np.asarray(result[0], dtype=np.float32).reshape(-1)
             return [float(v) for v in out]
         import torch

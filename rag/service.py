@@ -73,7 +73,7 @@ class Retrieval:
     missing: tuple[str, ...] = ()
     stayed: tuple[str, ...] = ()
     decision: answerability.Decision | None = None
-    stages_ms: dict[str, float] = field(default_factory=dict)  # encode, search, evidence
+    stages_ms: dict[str, float] = field(default_factory=dict)  # encode, search, evidence, parts (, score)
     asked: str = ""  # the turn as asked (a follow-up's own words; ``question`` holds the conversation)
     parts: tuple[QuestionPart, ...] = ()  # a question that joins two asks: each searched alone (rag.decompose)
 
@@ -336,7 +336,9 @@ class RagService:
         t_score = time.perf_counter()
         evidence = self._scored(asked.asked, evidence)
         score_ms = (time.perf_counter() - t_score) * 1000
+        t_parts = time.perf_counter()
         parts = self._question_parts(asked.asked, store, exclude)
+        parts_ms = (time.perf_counter() - t_parts) * 1000
         values, absent = answerability.signals(asked.asked, evidence, named_now, bodies, scores,
                                                {h.source for h in candidates})
         decision = answerability.decide(asked.asked, values, absent)
@@ -344,8 +346,9 @@ class RagService:
             where = "the article of the previous answer does not mention " if stayed else "no article found mentions "
             decision = replace(decision, answerable=False, reason=where + ", ".join(missing))
         total_ms = (time.perf_counter() - t0) * 1000
-        stages = {"encode_ms": embed_ms, "search_ms": search_ms,
-                  "evidence_ms": total_ms - embed_ms - search_ms - score_ms}
+        # a question of two asks searches and scores each part again: its own stage
+        stages = {"encode_ms": embed_ms, "search_ms": search_ms, "parts_ms": parts_ms,
+                  "evidence_ms": total_ms - embed_ms - search_ms - score_ms - parts_ms}
         if self.settings.answer_scorer:  # a stage only when it runs
             stages["score_ms"] = score_ms
         return Retrieval(question, hits, evidence, total_ms, frozenset(supported),

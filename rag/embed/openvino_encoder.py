@@ -166,6 +166,19 @@ def inference_config(core: Any, precision: str) -> dict[str, str]:
     return config
 
 
+def padded(tokenizer: Any, ids: Sequence[Sequence[int]]) -> dict[str, np.ndarray]:
+    """Token ids of one batch padded to its longest, with the attention mask, as the graph takes them."""
+    batch = tokenizer.pad({"input_ids": list(ids)}, padding=True, return_tensors="np")
+    return {"input_ids": batch["input_ids"].astype(np.int64), "attention_mask": batch["attention_mask"].astype(np.int64)}
+
+
+def by_length(ids: Sequence[Sequence[int]], size: int) -> list[list[int]]:
+    """Row numbers in batches of ``size``, longest texts first: texts of like token length run
+    together, so a batch pads little."""
+    order = sorted(range(len(ids)), key=lambda i: -len(ids[i]))
+    return [order[start : start + size] for start in range(0, len(order), size)]
+
+
 class OpenVINOEncoder:
     """Texts to L2-normalised vectors with an exported graph and the model's own tokenizer."""
 
@@ -209,10 +222,7 @@ class OpenVINOEncoder:
         return self._tokenizer(list(texts), truncation="longest_first", max_length=self._max_tokens)["input_ids"]
 
     def _pad(self, ids: Sequence[Sequence[int]]) -> dict[str, np.ndarray]:
-        """Ids of one batch padded to its longest, with the attention mask."""
-        batch = self._tokenizer.pad({"input_ids": list(ids)}, padding=True, return_tensors="np")
-        return {"input_ids": batch["input_ids"].astype(np.int64),
-                "attention_mask": batch["attention_mask"].astype(np.int64)}
+        return padded(self._tokenizer, ids)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """One row per text, in the order given. Texts are tokenized once and those of similar
@@ -225,11 +235,9 @@ class OpenVINOEncoder:
         if not texts:
             return out
         ids = self._ids(texts)
-        order = sorted(range(len(texts)), key=lambda i: -len(ids[i]))
         if len(texts) < _BULK_MIN:
             with self._request_lock:
-                for start in range(0, len(order), self._batch):
-                    rows = order[start : start + self._batch]
+                for rows in by_length(ids, self._batch):
                     result = self._request.infer(self._pad([ids[i] for i in rows]))
                     out[rows] = np.asarray(result[0], dtype=np.float32)
             return out
@@ -245,8 +253,7 @@ class OpenVINOEncoder:
             queue = self._bulk_queue()
             queue.set_callback(done)
             try:
-                for start in range(0, len(order), _BULK_BATCH):
-                    rows = order[start : start + _BULK_BATCH]
+                for rows in by_length(ids, _BULK_BATCH):
                     queue.start_async(self._pad([ids[i] for i in rows]), rows)
             finally:
                 queue.wait_all()  # no request still writing into ``out`` when this call returns

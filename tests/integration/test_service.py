@@ -283,7 +283,7 @@ def test_a_questions_variants_encoded_in_one_pass_agree_with_separate_calls(serv
     assert float(together[0] @ together[1]) < 0.99  # the two prompts do give different vectors
     found = service.retrieve(question)
     scored = {"score_ms"} if service.settings.answer_scorer else set()
-    assert set(found.stages_ms) == {"encode_ms", "search_ms", "evidence_ms"} | scored
+    assert set(found.stages_ms) == {"encode_ms", "search_ms", "evidence_ms", "parts_ms"} | scored
     assert all(v >= 0 for v in found.stages_ms.values())
 
 
@@ -327,6 +327,7 @@ def test_a_question_about_two_articles_searches_each_part_and_cites_both(service
     found = service.retrieve(question)
     assert [p.text for p in found.parts][1].startswith("What did")
     assert len(found.parts) == 2 and all(p.evidence for p in found.parts)
+    assert found.stages_ms["parts_ms"] > 0  # the parts' search and scoring, timed apart from the evidence
     answer = service.answer(found, use_llm=False)
     assert {c.source for c in answer.citations} >= {"001_eb6e7accd20b1e4b.txt", "003_6bcd416754f20f0f.txt"}
     assert_quotes_exact(answer)
