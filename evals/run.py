@@ -180,6 +180,14 @@ def write_report(out: Path, report: dict[str, Any]) -> None:
                   f"{sq['questions']} questions over {sq['paragraphs']} paragraphs, with {sq['distractors']} uk-news "
                   "distractor articles in the same collection; extractive answers.", "", "| metric | value |", "|---|---|"]
         lines += [f"| {k} | {_fmt(v)} |" for k, v in sq.items() if k not in {"questions", "paragraphs", "distractors"}]
+    if report.get("squad2"):
+        sq = report["squad2"]
+        lines += ["", "## External, English: SQuAD 2.0 sample", "",
+                  f"{sq['answerable']} answerable questions the answer scorer was not trained on and "
+                  f"{sq['unanswerable']} unanswerable ones ({sq['part']} part), over {sq['paragraphs']} English "
+                  "paragraphs; extractive answers.", "", "| metric | value |", "|---|---|"]
+        lines += [f"| {k} | {_fmt(v)} |" for k, v in sq.items()
+                  if k not in {"answerable", "unanswerable", "paragraphs", "part"}]
     if report.get("archive"):
         from evals.archive.run import report_lines
 
@@ -251,6 +259,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--squad", action="store_true", help="also run the external squad-uk-mini check")
     parser.add_argument("--distractors", type=int, default=100, help="uk-news articles mixed into the squad collection")
     parser.add_argument("--squad-sample", type=int, default=None, help="an evenly spaced sample of the squad questions")
+    parser.add_argument("--squad2", action="store_true",
+                        help="also the external English check: SQuAD 2.0's sample, answerable and unanswerable (evals/squad2.py)")
+    parser.add_argument("--squad2-sample", type=int, default=None,
+                        help="evenly spaced questions of each kind of its test part for --squad2 (default: all)")
     parser.add_argument("--archive", action="store_true",
                         help="also the archive set (evals/archive): its articles + fixed distractors, extractive")
     parser.add_argument("--archive-whole", action="store_true", help="the archive set on the whole uk-news archive")
@@ -299,6 +311,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from evals.squad import run as run_squad
 
         squad = run_squad(service, args.distractors, _progress, args.squad_sample)
+    squad2 = None
+    if args.squad2:
+        from evals.squad2 import run as run_squad2
+
+        squad2 = run_squad2(service, _progress, args.squad2_sample)
     archive = None
     if args.archive or args.archive_whole:
         from evals.archive import run as archive_run
@@ -316,13 +333,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     failures = check_thresholds(summary, thresholds)
     if squad is not None:
         failures += [f"squad {f}" for f in check_thresholds(squad, config.get("squad", {}))]
+    if squad2 is not None:
+        failures += [f"squad2 {f}" for f in check_thresholds(squad2, config.get("squad2", {}))]
     if archive is not None and not args.archive_whole:
         failures += archive_run.gate(archive)
     if synthetic is not None:
         failures += [f"verifier (NTREX test part) {f}" for f in check_thresholds(synthetic, config.get("verifier", {}))]
     failures += [f"shown LLM sentence with a number, month or currency its quote lacks: {v}" for v in violations]
     targets_missed = check_thresholds(summary, config.get("targets", {}))
-    report = {"summary": summary, "baseline": base_summary, "squad": squad, "by_lang": breakdown(rows, "lang"),
+    report = {"summary": summary, "baseline": base_summary, "squad": squad, "squad2": squad2, "by_lang": breakdown(rows, "lang"),
               "by_type": breakdown(rows, "type"), "llm_questions": len(llm_rows), "rows": rows + llm_rows,
               "baseline_rows": base_rows, "failures": failures, "thresholds": thresholds,
               "targets_missed": targets_missed, "archive": archive, "verifier": synthetic,
