@@ -31,7 +31,7 @@ from typing import Callable, Collection, Mapping, Sequence
 from rapidfuzz import fuzz
 from translitua import translit
 
-from rag.coverage import Entity, gazetteer, is_mentioned, place_stems
+from rag.coverage import Entity, gazetteer, is_mentioned, place_stems, spelled_out
 from rag.errors import LLMError
 from rag.evidence import term_overlap
 from rag.llm.base import Message
@@ -60,6 +60,9 @@ _WHEN_Q = re.compile(r"^\s*(?:\S+\s+){0,3}?(when|what year|in which year|what da
 # "Where was she when ...?" ask what and where, not when
 _OTHER_ASK = re.compile(r"\b(what|which|who|whom|how|why|where|що|чого|чому|який|яка|яке|які|якого|якої|яку|хто|кого|"
                         r"як|де|навіщо|скільки)\b", re.IGNORECASE)
+# an English question that opens with a clause of time ("When <subject> ...,") asks what follows it
+_WHEN_CLAUSE = re.compile(r"^\s*when\s+(?!(?:did|do|does|was|were|is|are|will|would|has|have|had|can|could|should|"
+                          r"shall|might|must|may)\b)[^,?]+,\s*(.+)$", re.IGNORECASE)
 _PAIRED = re.compile(r"\b(and|or|і|й|та|чи)\s+$", re.IGNORECASE)  # "Where and when ...?" still asks when
 _WHO_Q = re.compile(r"^\s*(?:\S+\s+){0,2}?(who|whom|хто|кого|кому|ким|як звати|як звали|what is the name|"
                     r"what was the name|яке ім’я|яке прізвище)\b", re.IGNORECASE)
@@ -70,7 +73,13 @@ _MONTHS = ("січ", "лют", "берез", "квіт", "трав", "черв",
 _MONTH = re.compile(r"(?<!\w)(" + "|".join(_MONTHS) + r")\w*", re.IGNORECASE)
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[ \u00a0]\d{3})*(?:[.,]\d+)?")
 _DAY_MONTH = re.compile(r"\b\d{1,2}(?:-?го)?\s+(?:" + "|".join(_MONTHS) + r")\w*", re.IGNORECASE)
-_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)(?:\s*(?:р\.|рік|року|роках|році|year))?")
+# a year: 1800-2099 as it stands; an earlier one (1000-1799) only where it is written as a year, after
+# "in", "since", "у", "r." (a reign) and before punctuation, a range, a capitalised word or "року"/"р."
+# ("In 1785, ...", "(r. 1505–1521)", "у 1654 році"), so that "1200 грн" or "1500 тонн" stay amounts
+_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)(?:\s*(?:р\.|рік|року|роках|році|year))?|"
+                   r"(?:(?<=\b[Ii]n )|(?<=\b[Ss]ince )|(?<=\b[Uu]ntil )|(?<=\b[Bb]y )|(?<=\b[Ff]rom )|(?<=\br\. )|"
+                   r"(?<=\bc\. )|(?<=\b[УуВв] )|(?<=\b[Дд]о )|(?<=\b[Вв]ід )|(?<=\b[Пп]ісля )|(?<=[–—-]))"
+                   r"(1[0-7]\d\d)(?!\d)(?=\s*(?:[–—-]\s*\d{2,4}|[.,;:)]|$|р\.|рок|році|рік|роках|[A-ZА-ЯІЇЄҐ]|the\b|and\b))")
 _DATE_NUMERIC = re.compile(r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b")
 _CURRENCY = re.compile(r"(грн|гривень|гривні|гривня|гривн|uah|доларів|долара|дол\.|usd|\$|євро|eur|€|рубл|руб\.|"
                        r"фунт|злот|франк|копій|коп\.|hryvni|dollar|euro)", re.IGNORECASE)
@@ -105,6 +114,8 @@ def asked_type(question: str) -> str:
     ('', 'date')
     >>> asked_type("Where and when did it happen?"), asked_type("Де і коли відбувся саміт?")
     ('date', 'date')
+    >>> asked_type("When the war ended, who became president?"), asked_type("When, and where, did it end?")
+    ('person', 'date')
     """
     if _PERCENT_Q.search(question) and (_COUNT_Q.search(question) or _AMOUNT_Q.search(question)
                                         or re.search(r"\b(what|яка|який|яку)\b", question, re.IGNORECASE)):
@@ -117,6 +128,9 @@ def asked_type(question: str) -> str:
         return "count" if _counts_things(question) else "amount"
     if _AMOUNT_Q.search(question):
         return "amount"
+    clause = _WHEN_CLAUSE.match(question)
+    if clause:  # "When water is released, what does the pump become?" asks what, not when
+        return asked_type(clause.group(1))
     when = _WHEN_Q.search(question)
     if when and (not _OTHER_ASK.search(question[: when.start(1)]) or _PAIRED.search(question[: when.start(1)])):
         return "date"
@@ -171,6 +185,8 @@ def kinds_in(text: str) -> set[str]:
     (['count'], [])
     >>> sorted(kinds_in("Загинули четверо українців.")), sorted(kinds_in("Один із лідерів прийшов."))
     (['count'], [])
+    >>> sorted(kinds_in("It was granted in 1616.")), sorted(kinds_in("The emperor (r. 1505–1521) ruled.")), sorted(kinds_in("Купили 1200 тонн."))
+    (['date'], ['date'], ['count'])
     """
     kinds: set[str] = set()
     rest = text
@@ -331,6 +347,8 @@ def entity_score(entity: Entity, body: str, index: TextIndex) -> float | None:
 
 def _gazetteer_absent(entity: Entity, bodies: Sequence[str]) -> bool:
     """True when every word of the entity is a gazetteer country or people and no body mentions it."""
+    if entity.kind == "acronym" and spelled_out(entity.text, bodies):
+        return False  # "UK" where the text writes "the United Kingdom"
     words = [w for part in name_words(entity.text) for w in part.split("-") if w]
     stems = [place_stems(w) for w in words]
     if not words or any(s is None for s in stems):

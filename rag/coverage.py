@@ -190,6 +190,36 @@ def _abbreviation(entity: Entity) -> Abbreviation | None:
     return lookup(entity.text) if entity.kind == "acronym" else None
 
 
+# short words an organisation's name may hold that its initials leave out ("Bank of America" is BA)
+_INITIALS_SKIP = frozenset("of and the for on in at to de з із зі та і й у в по на для від".split())
+_ACRONYM = re.compile(r"^[A-ZА-ЯІЇЄҐ]{2,6}$")
+
+
+def spelled_out(acronym: str, texts: Iterable[str]) -> bool:
+    """True when a text writes the words whose initials spell ``acronym``, in the same script:
+    "UK" in "the United Kingdom", "СБУ" in "Служба безпеки України". The first word is
+    capitalised; for two letters both are (else "УК" would meet any "Україна каже"). No
+    glossary holds every body's name, hence this.
+
+    >>> spelled_out("UK", ["premiere in the United Kingdom and"]), spelled_out("СБУ", ["Служба безпеки України заявила"])
+    (True, True)
+    >>> spelled_out("UK", ["Ukraine key issues"]), spelled_out("EU", ["the European commission"])
+    (False, False)
+    """
+    if not _ACRONYM.match(acronym):
+        return False
+    letters = acronym.lower()
+    for text in texts:
+        words = [w for w in _TOKEN.findall(text) if w.lower() not in _INITIALS_SKIP]
+        for i, word in enumerate(words[: len(words) - len(letters) + 1]):
+            run = words[i : i + len(letters)]
+            if not word[:1].isupper() or "".join(w[0] for w in run).lower() != letters:
+                continue
+            if len(letters) > 2 or all(w[:1].isupper() for w in run):
+                return True
+    return False
+
+
 def is_mentioned(entity: Entity, texts: Iterable[str]) -> bool:
     """True when the entity appears in ``texts`` in any script or inflection; a run of
     names counts as mentioned when its last word (a surname, "States") is."""
@@ -198,7 +228,9 @@ def is_mentioned(entity: Entity, texts: Iterable[str]) -> bool:
     key = entity.text.lower()
     stems = gazetteer().get(key)
     if stems:
-        return any(s in lowered for s in stems)
+        return any(s in lowered for s in stems) or (entity.kind == "acronym" and spelled_out(entity.text, texts))
+    if entity.kind == "acronym" and spelled_out(entity.text, texts):
+        return True
     abbreviation = _abbreviation(entity)
     if abbreviation is not None and written_out_in(abbreviation, texts):
         return True  # "ППО" is mentioned where the text says "протиповітряна оборона"

@@ -18,6 +18,7 @@ _ABBREVIATIONS = frozenset(
     "mr mrs ms dr st vs jr sr no gen col lt u.s e.g i.e etc".split()
 )
 MAX_SENTENCE_CHARS = 600
+_PARENTHESIS_REACH = 120  # a bracket closed within this many characters holds no sentence end ("(r. 1505–1521)")
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
@@ -29,6 +30,15 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     if len(word) == 1 and text[start].isupper():
         return True  # an initial: "Л. Остін"
     return word in _ABBREVIATIONS
+
+
+def _inside_brackets(text: str, start: int, dot: int, end: int) -> bool:
+    """True when the stop at ``dot`` stands inside a bracket opened since ``start`` and closed
+    soon after, before ``end``: "The Zhengde Emperor (r. 1505–1521) ..." is one sentence."""
+    before = text[start:dot]
+    if before.count("(") <= before.count(")"):
+        return False
+    return ")" in text[dot:min(end, dot + _PARENTHESIS_REACH)]
 
 
 def _split_long(text: str, span: Span, limit: int) -> Iterator[Span]:
@@ -56,6 +66,9 @@ def split_sentences(text: str, lines: Iterable[Span], limit: int = MAX_SENTENCE_
     >>> t = "Він сказав: «Так». Потім пішов. Ще 5 р. тому"
     >>> [t[s.start:s.end] for s in split_sentences(t, [Span(0, len(t))])]
     ['Він сказав: «Так».', 'Потім пішов.', 'Ще 5 р. тому']
+    >>> t = "The Emperor (r. 1505–1521) ruled. He died."
+    >>> [t[s.start:s.end] for s in split_sentences(t, [Span(0, len(t))])]
+    ['The Emperor (r. 1505–1521) ruled.', 'He died.']
     """
     out: list[Span] = []
     for line in lines:
@@ -64,7 +77,7 @@ def split_sentences(text: str, lines: Iterable[Span], limit: int = MAX_SENTENCE_
         for match in _BOUNDARY.finditer(segment):
             end = line.start + match.end(1)
             dot = line.start + match.start(1)
-            if text[dot] == "." and _is_abbreviation(text, dot):
+            if text[dot] == "." and _is_abbreviation(text, dot) or _inside_brackets(text, start, dot, line.end):
                 continue
             if text[start:end].strip():
                 out.extend(_split_long(text, Span(start, end), limit))
