@@ -141,6 +141,7 @@ class RagService:
         self._lock = threading.RLock()
         self._glosses: dict[str, str | None] = {}  # (quote, names) -> gloss, so reopening a citation costs nothing
         self._name_indexes: dict[str, TextIndex] = {}  # article body -> its words' forms (names.TextIndex)
+        self._scripts: dict[str, tuple[int, float]] = {}  # collection -> (chunks when read, share of Latin letters)
 
     # ---- shared resources ------------------------------------------------------------
     @property
@@ -382,9 +383,20 @@ class RagService:
             parts.append(QuestionPart(ask, tuple(self._scored(ask, evidence))))
         return tuple(parts)
 
+    def _corpus_latin(self, store: Store) -> float:
+        """The share of Latin letters in the collection's titles (:func:`rag.retrieve.latin_share`),
+        read again when its chunk count changes."""
+        chunks = store.count_chunks()
+        known = self._scripts.get(store.name)
+        if known is None or known[0] != chunks:
+            known = (chunks, retrieve.latin_share([r.title for r in store.articles()]))
+            self._scripts[store.name] = known
+        return known[1]
+
     def _search(self, text: str, query_vector: np.ndarray, store: Store, exclude: Sequence[str] = ()) -> list[Hit]:
         """The top chunks for ``text``, none from the articles in ``exclude``."""
-        hits = retrieve.search(text, query_vector, store, self.settings, self.settings.top_k * 3 if exclude else None)
+        hits = retrieve.search(text, query_vector, store, self.settings, self.settings.top_k * 3 if exclude else None,
+                               self._corpus_latin(store))
         return [h for h in hits if h.source not in exclude][: self.settings.top_k] if exclude else hits
 
     def _evidence(self, store: Store, query_vector: np.ndarray, candidates: Sequence[Hit], asked: str,
