@@ -23,10 +23,10 @@ serve:
 test:
 	@WITH_BROWSER=1 bash scripts/setup.sh
 	@.venv/bin/python -m pytest -q -ra
-	@.venv/bin/rag eval --llm $${RAG_EVAL_LLM:-6} --baseline-llm $${RAG_EVAL_BASELINE_LLM:-2} --squad --squad-sample 200 --archive --archive-llm $${RAG_EVAL_ARCHIVE_LLM:-3}
+	@.venv/bin/rag eval --llm $${RAG_EVAL_LLM:-6} --baseline-llm $${RAG_EVAL_BASELINE_LLM:-2} --squad --squad-sample 200 --squad2 --squad2-sample 100 --archive --archive-llm $${RAG_EVAL_ARCHIVE_LLM:-3}
 
 eval: setup
-	@.venv/bin/rag eval --llm $${RAG_EVAL_LLM:-6} --baseline-llm $${RAG_EVAL_BASELINE_LLM:-2} --squad --squad-sample 200
+	@.venv/bin/rag eval --llm $${RAG_EVAL_LLM:-6} --baseline-llm $${RAG_EVAL_BASELINE_LLM:-2} --squad --squad-sample 200 --squad2
 
 eval-archive: setup  # the archive questions on the whole archive (878 uk-news articles + seeds, ~16k chunks; ~40 min to ingest once)
 	@.venv/bin/python -m evals.archive.run --whole --llm $${RAG_EVAL_ARCHIVE_LLM:-0}
