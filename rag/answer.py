@@ -198,15 +198,16 @@ def _citation(n: int, e: Evidence, whole: bool = False) -> Citation:
 
 def extractive(question: str, evidence: Sequence[Evidence], timings: dict[str, float], notice: str = "",
                k: int = 3, second: float | None = None, turn: str = "",
-               parts: Sequence[QuestionPart] = ()) -> Answer:
+               parts: Sequence[QuestionPart] = (), seen: Sequence[Citation] = ()) -> Answer:
     """The evidence sentences :func:`rag.selection.choose` picks, each cited (the tail of a
     quotation with the whole quotation): the answer without an LLM. A sentence after the first
     needs ``second`` times the first's probability of holding the answer (None or below 0: the
     selection model's own share). The sentences are chosen for ``turn`` (a follow-up's own words)
     where given, else for ``question``; a question of several ``parts`` cites each part's best
-    sentence first (:func:`rag.selection.choose_for_parts`)."""
+    sentence first (:func:`rag.selection.choose_for_parts`); a follow-up does not quote again what
+    the previous answer quoted (``seen``) unless it holds something new of the kind asked."""
     # choose leaves out a sentence whose citation overlaps a chosen one
-    chosen = selection.choose_for_parts(turn or question, evidence, parts, k, second=second)
+    chosen = selection.choose_for_parts(turn or question, evidence, parts, k, second=second, seen=seen)
     citations = [citation(n, e) for n, e in enumerate(chosen, 1)]
     return Answer(question=question, text=quoted_text(citations), abstained=False, citations=tuple(citations),
                   timings=timings, mode="extractive", notice=notice)

@@ -75,24 +75,28 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from rag.errors import RagError
     from rag.followup import contextualise
     from rag.service import RagService
+    from rag.types import Citation
 
     service = RagService(_settings(args))
     questions = [q for q in sys.stdin.read().splitlines() if q.strip()] if args.question == "-" else [args.question]
     status = 0
     history = list(args.after)
     sources: list[str] | None = None  # the previous answer's articles, once this run has answered one
+    cited: list[Citation] = []  # and its citations, which a follow-up does not quote again
     for question in questions:
         try:
-            asked = service.follow_up(history, question) if sources is None else contextualise(history, question, sources)
+            asked = (service.follow_up(history, question) if sources is None
+                     else contextualise(history, question, sources, cited))
             if sources is None and asked.is_follow_up:
-                sources = list(asked.previous_sources)  # the --after history is answered once, not per question
+                # the --after history is answered once, not per question
+                sources, cited = list(asked.previous_sources), list(asked.previous_citations)
             if args.chat:
                 history.append(asked.text)
             answer = service.ask(asked, use_llm=False if args.no_llm else (True if args.llm else None),
                                  glosses=False if args.no_llm else (True if args.glosses else None),
                                  reader=False if args.no_llm else None)
             if args.chat:
-                sources = [c.source for c in answer.citations]
+                sources, cited = [c.source for c in answer.citations], list(answer.citations)
         except RagError as exc:
             if args.json:
                 print(json.dumps({"question": question, "error": str(exc)}, ensure_ascii=False), flush=True)

@@ -58,10 +58,10 @@ _MARKERS = re.compile(r"\s*\[\d{1,3}\]")
 
 
 def cited(question: str, evidence: Sequence[Evidence], k: int, second: float | None,
-          parts: Sequence[QuestionPart] = ()) -> list[Citation]:
+          parts: Sequence[QuestionPart] = (), seen: Sequence[Citation] = ()) -> list[Citation]:
     """The passages the answer is written from: the extractive answer's citations, the same
     sentences (:func:`rag.selection.choose_for_parts`) cited the same way."""
-    chosen = selection.choose_for_parts(question, evidence, parts, k, second=second)
+    chosen = selection.choose_for_parts(question, evidence, parts, k, second=second, seen=seen)
     return [citation(n, e) for n, e in enumerate(chosen, 1)]
 
 

@@ -26,7 +26,7 @@ from rag.coverage import question_entities
 from rag.evidence import term_overlap
 from rag.logistic import Model, packaged
 from rag.names import TextIndex
-from rag.types import Evidence, QuestionPart, Span
+from rag.types import Citation, Evidence, QuestionPart, Span
 
 PLAIN_FEATURES = ("rank", "rank_gap", "type_ok", "type_needed", "lexical", "names", "position")
 FEATURES = PLAIN_FEATURES + ("answer_share",)  # with the answer scorer's scores (Evidence.meta["answer_score"])
@@ -114,13 +114,43 @@ def choose(question: str, evidence: Sequence[Evidence], k: int = 3, model: Model
     return chosen
 
 
+def unseen(question: str, evidence: Sequence[Evidence], seen: Sequence[Citation]) -> list[Evidence]:
+    """The evidence a follow-up may cite: none of what the previous answer quoted (``seen``), which
+    the reader has just read, unless the sentence holds an item of the asked kind that neither
+    the question nor those quotes give ("And for how much?" after a quote that also states the
+    sum); all of it when nothing else is left.
+
+    >>> from rag.types import Citation, make_quote
+    >>> text = "Фірма купила труби по 1200 грн за метр. Раніше вона купила їх по 496 грн."
+    >>> first, second = (Evidence(make_quote("a.txt", text, a, b), "T", 0.7) for a, b in ((0, 39), (40, len(text))))
+    >>> before = Citation(1, "a.txt", "T", first.quote.text, 0, 39, 0.7)
+    >>> [e.quote.text for e in unseen("And what had it paid before?", [first, second], [before])]
+    ['Раніше вона купила їх по 496 грн.']
+    >>> [e.quote.text for e in unseen("And how much?", [first], [before])]
+    ['Фірма купила труби по 1200 грн за метр.']
+    """
+    if not seen:
+        return list(evidence)
+    kind = asked_type(question)
+    given = " ".join([question, *(c.quote for c in seen)])
+
+    def quoted_before(e: Evidence) -> bool:
+        q = e.cited
+        return any(c.source == q.source and Span(c.start, c.end).overlaps(Span(q.start, q.end)) for c in seen)
+
+    kept = [e for e in evidence if not quoted_before(e) or (kind and type_satisfied(kind, e.cited.text, given))]
+    return kept or list(evidence)
+
+
 def choose_for_parts(question: str, evidence: Sequence[Evidence], parts: Sequence[QuestionPart], k: int = 3,
-                     second: float | None = None) -> list[Evidence]:
+                     second: float | None = None, seen: Sequence[Citation] = ()) -> list[Evidence]:
     """:func:`choose` for a question of several parts (:mod:`rag.decompose`): the whole
     question's best sentence, then each part's best (among the evidence found for it) where it
     is from an article not cited yet, then the whole question's other choices while fewer than
     ``k`` are cited. A part its article already answers adds nothing: "the contract between
-    A and B" is one sentence of one article. Without parts, :func:`choose`."""
+    A and B" is one sentence of one article. Without parts, :func:`choose`. A follow-up cites
+    only what the previous answer did not (:func:`unseen`)."""
+    evidence = unseen(question, evidence, seen)
     whole = choose(question, evidence, k, second=second)
     if not parts or not whole:
         return whole

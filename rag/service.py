@@ -32,7 +32,7 @@ from rag.names import TextIndex
 from rag.settings import Settings
 from rag.store import ArticleRecord, Backend, CollectionOptions, Store, open_backend
 from rag.quotation import CLOSING_MARKS, closed_quotation
-from rag.types import Answer, Evidence, Hit, Question, QuestionPart, Span, make_quote
+from rag.types import Answer, Citation, Evidence, Hit, Question, QuestionPart, Span, make_quote
 from rag.verify import check_claim
 
 MAX_QUESTION_CHARS = 1000
@@ -76,6 +76,7 @@ class Retrieval:
     stages_ms: dict[str, float] = field(default_factory=dict)  # encode, search, evidence, parts (, score)
     asked: str = ""  # the turn as asked (a follow-up's own words; ``question`` holds the conversation)
     parts: tuple[QuestionPart, ...] = ()  # a question that joins two asks: each searched alone (rag.decompose)
+    seen: tuple[Citation, ...] = ()  # what the previous answer of a conversation quoted (Question.previous_citations)
 
     @property
     def turn(self) -> str:
@@ -99,7 +100,8 @@ def clean_question(question: str) -> str:
 def as_question(question: str | Question) -> Question:
     """A cleaned ``Question`` from either a plain string or a chat turn with its context."""
     if isinstance(question, Question):
-        return Question(clean_question(question.text), clean_question(question.asked), question.previous_sources)
+        return Question(clean_question(question.text), clean_question(question.asked), question.previous_sources,
+                        question.previous_citations)
     text = clean_question(question)
     return Question.plain(text)
 
@@ -273,7 +275,7 @@ class RagService:
         # the previous turn is answered only to find its articles: no LLM at all
         previous = self.ask(self.follow_up(history[:-1], history[-1], collection), collection, use_llm=False,
                             glosses=False, reader=False)
-        return contextualise(history, question, [c.source for c in previous.citations])
+        return contextualise(history, question, [c.source for c in previous.citations], previous.citations)
 
     def retrieve(self, question: str | Question, collection: str | None = None,
                  evidence_k: int | None = None, exclude: Sequence[str] = ()) -> Retrieval:
@@ -353,7 +355,8 @@ class RagService:
         if self.settings.answer_scorer:  # a stage only when it runs
             stages["score_ms"] = score_ms
         return Retrieval(question, hits, evidence, total_ms, frozenset(supported),
-                         tuple(missing) or decision.missing, stayed, decision, stages, asked.asked, parts)
+                         tuple(missing) or decision.missing, stayed, decision, stages, asked.asked, parts,
+                         asked.previous_citations)
 
     def _naming_articles(self, question: str, bodies: dict[str, str]
                          ) -> tuple[list[Entity], dict[str, list[float]], set[str]]:
@@ -474,7 +477,7 @@ class RagService:
         if llm is None:
             notice = "" if not use_llm else f"extractive answer: the language model is {self.llm_status()}"
             answer = answering.extractive(question, evidence, timings, notice, *self._extractive_args(), turn=found.turn,
-                                          parts=found.parts)
+                                          parts=found.parts, seen=found.seen)
             if glosses and lang == "en" and any(needs_gloss(c.quote) for c in answer.citations) and self.llm():
                 yield Token(answer.text)  # the quotes at once; their glosses follow
                 answer = yield from self._glossed(answer)
@@ -498,7 +501,8 @@ class RagService:
         except LLMError as exc:
             timings["generate_ms"] = (time.perf_counter() - t1) * 1000
             answer = answering.extractive(question, evidence, timings, f"extractive answer: {exc}",
-                                          *self._extractive_args(), turn=found.turn, parts=found.parts)
+                                          *self._extractive_args(), turn=found.turn, parts=found.parts,
+                                          seen=found.seen)
             yield done(replace(answer, tokens=llm.usage(messages, "".join(pieces))))
             return
         timings["generate_ms"] = (time.perf_counter() - t1) * 1000
@@ -514,7 +518,7 @@ class RagService:
         restated by the model in one checked sentence, each shown as soon as it is checked; one
         deadline for the whole answer. Returns the answer (a generator's value)."""
         k, second = self._extractive_args()
-        citations = passage_claims.cited(found.turn, found.evidence, k, second, found.parts)
+        citations = passage_claims.cited(found.turn, found.evidence, k, second, found.parts, found.seen)
         deadline = time.perf_counter() + self.settings.llm_timeout_s
         t1 = time.perf_counter()
         checked: list[passage_claims.Checked] = []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping
 
 
 @dataclass(frozen=True)
@@ -27,11 +27,13 @@ class Question:
     follow-up, the previous question and then this one, so its subject is kept); ``asked`` is
     the turn as the user typed it, what is asked now, which ranks the evidence sentences;
     ``previous_sources`` are the articles the previous answer cited, where a follow-up that
-    names nobody new is answered from."""
+    names nobody new is answered from; ``previous_citations`` what it quoted, which the
+    follow-up does not quote again unless it holds something new of the kind asked."""
 
     text: str
     asked: str
     previous_sources: tuple[str, ...] = ()
+    previous_citations: tuple["Citation", ...] = ()
 
     @classmethod
     def plain(cls, text: str) -> "Question":
@@ -174,6 +176,12 @@ class Citation:
     end: int
     score: float
     gloss: str | None = None  # a checked machine translation for the reader, never part of the quote
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> "Citation":
+        """A citation back from :meth:`to_dict` (the chat keeps its previous answer as a dict)."""
+        return cls(int(d["n"]), d["source"], d.get("title", ""), d["quote"], int(d["start"]), int(d["end"]),
+                   float(d.get("score", 0.0)), d.get("gloss"))
 
     def to_dict(self) -> dict[str, Any]:
         out = {"n": self.n, "source": self.source, "title": self.title, "quote": self.quote,

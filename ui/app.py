@@ -13,6 +13,7 @@ from rag.gloss import needs_gloss
 from rag.followup import contextualise
 from rag.service import Done, RagService, Status, Token
 from rag.settings import Settings
+from rag.types import Citation
 from ui.render import (CITATION_CLICKS, CSS, answer_markdown, article_view, chat_answer, escape_chat, gloss_box,
                        source_cards, unlink_markers)
 
@@ -59,7 +60,8 @@ def build_app(service: RagService) -> gr.Blocks:
         history = list(history or [])
         questions = list(questions or [])
         # a follow-up stays with the articles the previous answer cited
-        question = contextualise(questions, message or "", [c["source"] for c in (previous or {}).get("citations") or []])
+        cited = [Citation.from_dict(c) for c in (previous or {}).get("citations") or []]
+        question = contextualise(questions, message or "", [c.source for c in cited], cited)
         history.append({"role": "user", "content": escape_chat(message or "")})
         if question.is_follow_up:
             history.append({"role": "assistant", "content": escape_chat(f"(asking: {question.text})"),

@@ -238,6 +238,20 @@ def test_a_follow_up_that_names_nobody_new_stays_with_the_previous_answers_artic
     assert not other.abstained and other.citations[0].source.startswith("004")
 
 
+def test_a_long_follow_up_keeps_the_conversation_and_does_not_quote_the_previous_answer_again(service):
+    first = "What did Umerov discuss with Austin?"
+    then = "And what did they say they discussed during that meeting in Washington?"  # 12 words
+    question = service.follow_up([first], then)
+    assert question.is_follow_up and question.previous_sources == (AUSTIN_UMEROV,)
+    previous = question.previous_citations
+    assert previous and previous == service.ask(first, use_llm=False).citations
+    answer = service.ask(question, use_llm=False)
+    assert not answer.abstained and {c.source for c in answer.citations} == {AUSTIN_UMEROV}
+    # without leaving out what was just quoted, this turn cites the previous answer's sentence again
+    assert not {(c.start, c.end) for c in answer.citations} & {(c.start, c.end) for c in previous}
+    assert_quotes_exact(answer)
+
+
 def test_a_follow_up_is_read_by_its_own_turn_and_its_hidden_previous_turn_asks_no_llm(service, monkeypatch):
     first, then = "What did Umerov discuss with Austin?", "And what about air defence?"
     found = service.retrieve(service.follow_up([first], then))
