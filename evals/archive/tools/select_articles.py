@@ -17,7 +17,7 @@ from rag.settings import PROJECT_ROOT
 
 CORPUS = PROJECT_ROOT.parent / "shared" / "corpora" / "uk-news"
 FOLDERS = ("bruk-press", "nashigroshi")
-PER_FOLDER = 66
+PER_FOLDER = 76
 MIN_CHARS = 1200
 TEST_SHARE = 0.4
 
