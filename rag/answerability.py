@@ -116,7 +116,11 @@ def asked_type(question: str) -> str:
     ('date', 'date')
     >>> asked_type("When the war ended, who became president?"), asked_type("When, and where, did it end?")
     ('person', 'date')
+    >>> asked_type("On what date was the State Property Fund registered as the owner?"), asked_type("In what year did the share rise?")
+    ('date', 'date')
     """
+    if _asks_when(question) and not (_COUNT_Q.search(question) or _AMOUNT_Q.search(question)):
+        return "date"  # the interrogative decides: "On what date was the ... Fund ...?" asks a date, not money
     if _PERCENT_Q.search(question) and (_COUNT_Q.search(question) or _AMOUNT_Q.search(question)
                                         or re.search(r"\b(what|яка|який|яку)\b", question, re.IGNORECASE)):
         return "percent"
@@ -131,12 +135,20 @@ def asked_type(question: str) -> str:
     clause = _WHEN_CLAUSE.match(question)
     if clause:  # "When water is released, what does the pump become?" asks what, not when
         return asked_type(clause.group(1))
-    when = _WHEN_Q.search(question)
-    if when and (not _OTHER_ASK.search(question[: when.start(1)]) or _PAIRED.search(question[: when.start(1)])):
+    if _asks_when(question):
         return "date"
     if _WHO_Q.search(question):
         return "person"
     return ""
+
+
+def _asks_when(question: str) -> bool:
+    """Does the question open by asking when ("When ...", "On what date ...", "Де і коли ...")? Not
+    where "when" is a conjunction after another interrogative or opens a clause of time."""
+    if _WHEN_CLAUSE.match(question):
+        return False
+    when = _WHEN_Q.search(question)
+    return bool(when) and (not _OTHER_ASK.search(question[: when.start(1)]) or bool(_PAIRED.search(question[: when.start(1)])))
 
 
 _HOW_MUCH_UK = re.compile(r"\bскільки\s+([\w’'-]+)", re.IGNORECASE)
