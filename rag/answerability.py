@@ -93,6 +93,40 @@ _WORD_AMOUNT = re.compile(r"(?<!\w)(половин\w*|третин\w*|чверт
                           r"шіст\w*|шест\w*|сім|семи|вісім|восьми|дев[’']ят\w*|десят\w*|сотн\w*|сотень|дюжин\w*|"
                           r"half|third|quarter|two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds)(?!\w)",
                           re.IGNORECASE)
+# measures: a question that asks an area, a length, a weight or a volume ("What is the area in hectares ...?",
+# "Скільки тонн ...?") is answered by a number with a unit of that measure, not by another number. Each: the
+# question's words that ask it (after an interrogative, or a unit asked for), and the units a text writes after a number
+_MEASURES = (
+    ("area", r"(?:what|which)(?: is| was| were|'s) (?:the )?(?:total |overall |land )?area\b|\btotal area\b|how (?:many|much) (?:hectares|acres|square)|"
+             r"\bin (?:hectares|square (?:met|kilomet|feet|miles))|"
+             r"\b(?:яка|якої|яку|який)(?: \w+)? (?:площ|розмір\w* ділянк)|скільки (?:гектар|квадратн|кв\.)|у гектарах",
+     r"га\b|гектар\w*|кв\.?\s?(?:м|км)\b|м²|м2\b|км²|км2\b|квадратн\w* (?:метр|кілометр|мил)\w*|sq\.?\s?(?:m|km|ft|mi)\b|"
+     r"square (?:met|kilomet|feet|foot|mile)\w*|hectares?|acres?|k?m[²2]\b"),
+    ("length", r"how (?:many|much) (?:kilomet|miles|met(?:re|er)s)|(?:what|which)(?: is| was|'s)? (?:the )?(?:total )?"
+               r"(?:length|distance)\b|\b(?:яка|якої|яку)(?: \w+)? (?:довжин|протяжн|відстан)|скільки (?:кілометр|метр)",
+     r"км\b|кілометр\w*|метр\w*|м\b|kilomet\w*|km\b|miles?\b|met(?:re|er)s?\b|feet\b|ft\b"),
+    ("mass", r"how heavy|how (?:many|much) (?:tonnes|tons|kilograms|pounds)|(?:what|which)(?: is| was|'s)? (?:the )?weight\b|"
+             r"скільки (?:тонн|кілограм)|\b(?:яка|якої|яку)(?: \w+)? ваг[аиу]\b",
+     r"т\b|тонн\w*|кг\b|кілограм\w*|tonnes?\b|tons?\b|kg\b|kilograms?\b|pounds?\b|lbs?\b"),
+    ("volume", r"how (?:many|much) (?:litres|liters|gallons|barrels|cubic)|скільки (?:літр|кубометр|кубічн)",
+     r"л\b|літр\w*|куб\w*|м³|м3\b|m³|m3\b|litres?\b|liters?\b|(?:US |U\.S\. |imperial )?gallons?\b|barrels?\b|cubic"),
+)
+_MEASURE_Q = tuple((kind, re.compile(asked, re.IGNORECASE)) for kind, asked, _ in _MEASURES)
+_MEASURE_UNIT = tuple((kind, re.compile(r"^\s?" + _SCALE + r"\s*(?:" + unit + r")", re.IGNORECASE)) for kind, _, unit in _MEASURES)
+MEASURES = tuple(kind for kind, _, _ in _MEASURES)
+
+
+def asked_measure(question: str) -> str:
+    """The measure a question asks ("area", "length", "mass", "volume"), or "".
+
+    >>> asked_measure("What is the area in hectares of the landfill?"), asked_measure("Скільки тонн зерна зібрали?")
+    ('area', 'mass')
+    >>> asked_measure("Who owns the house of 824 square metres?"), asked_measure("How long did the war last?")
+    ('', '')
+    """
+    return next((kind for kind, pattern in _MEASURE_Q if pattern.search(question)), "")
+
+
 _SPAN_OF_YEARS = re.compile(r"\s?-\s?(?:річн|літн|year-old|years?-old|year\b)", re.IGNORECASE)
 # a body's name in quotes: "ТОВ «Альфа»"
 _QUOTED_NAME = re.compile(r"«([^»]{2,60})»|\"([^\"]{2,60})\"")
@@ -128,6 +162,9 @@ def asked_type(question: str) -> str:
                                       or re.search(r"\b(what|яка|який|яку|якою|за скільки|for how much)\b",
                                                    question, re.IGNORECASE)):
         return "money"
+    measure = asked_measure(question)
+    if measure:
+        return measure
     if _COUNT_Q.search(question):
         return "count" if _counts_things(question) else "amount"
     if _AMOUNT_Q.search(question):
@@ -183,7 +220,8 @@ def asked_types(question: str) -> set[str]:
 
 def kinds_in(text: str) -> set[str]:
     """The kinds of item a sentence holds: "money", "percent", "count" (a number that is not
-    a date, a year, money or a percentage), "date", "person" (a name or a quoted title).
+    a date, a year, money or a percentage), with "area", "length", "mass" or "volume" where a unit
+    of that measure follows it, "date", "person" (a name or a quoted title).
 
     >>> sorted(kinds_in("29 квітня уклали угоду на 7,08 млн грн."))
     ['date', 'money']
@@ -198,7 +236,9 @@ def kinds_in(text: str) -> set[str]:
     >>> sorted(kinds_in("Загинули четверо українців.")), sorted(kinds_in("Один із лідерів прийшов."))
     (['count'], [])
     >>> sorted(kinds_in("It was granted in 1616.")), sorted(kinds_in("The emperor (r. 1505–1521) ruled.")), sorted(kinds_in("Купили 1200 тонн."))
-    (['date'], ['date'], ['count'])
+    (['date'], ['date'], ['count', 'mass'])
+    >>> sorted(kinds_in("Площа 12 752 кв м, ще 1,2 тис. га землі.")), sorted(kinds_in("about 30 million gallons (110,000 m3)"))
+    (['area', 'count'], ['count', 'volume'])
     """
     kinds: set[str] = set()
     rest = text
@@ -217,11 +257,17 @@ def kinds_in(text: str) -> set[str]:
             kinds.add("years")  # "5-річна Іванка", "a 5-year lease": an age or a term, not a count of things
         else:
             kinds.add("count")
+            kinds.update(kind for kind, unit in _MEASURE_UNIT if unit.match(after_unit(rest, m.end())))
     if _WORD_AMOUNT.search(rest) or any(_numeral(w) for w in _CYRILLIC_WORD.findall(rest)):
         kinds.add("count")
     if _NAME.search(text):
         kinds.add("person")
     return kinds
+
+
+def after_unit(text: str, end: int) -> str:
+    """The text after a number ending at ``end``, where its unit and scale are written."""
+    return text[end: end + 40]
 
 
 _CYRILLIC_WORD = re.compile(r"[а-яіїєґ’']{3,}", re.IGNORECASE)
@@ -484,7 +530,8 @@ def default_model() -> Model:
 
 
 _TYPE_WORDS = {"money": "a sum of money", "percent": "a percentage", "count": "a number of that kind",
-               "amount": "an amount", "date": "a date", "person": "a name"}
+               "amount": "an amount", "date": "a date", "person": "a name", "area": "an area",
+               "length": "a length or distance", "mass": "a weight", "volume": "a volume"}
 
 
 def decide(question: str, values: Mapping[str, float], missing: Sequence[str], model: Model | None = None,

@@ -119,6 +119,18 @@ def test_an_age_or_a_term_in_years_is_no_count_of_things_but_answers_how_old():
     assert A.type_satisfied("count", "На свято прийшли 40 дітей.", "Скільки дітей прийшло на свято?")
 
 
+def test_a_measure_is_answered_by_a_number_with_its_unit_not_by_another_number():
+    question = "What is the area in hectares of the new landfill?"
+    assert A.asked_type(question) == "area"
+    assert not A.type_satisfied("area", "Полігон збудують за 96,4 млн грн до 2020 року, на ньому працюватимуть 40 людей.", question)
+    assert A.type_satisfied("area", "Площа полігону — 12,5 га.", question)
+    assert A.asked_type("Скільки тонн відходів приймає полігон?") == "mass"
+    assert A.type_satisfied("mass", "Полігон приймає 200 тис. тонн відходів на рік.", "Скільки тонн відходів приймає полігон?")
+    # a place called an area, or a measure the question only describes, asks no measure
+    assert A.asked_type("In what area of the city was he born?") != "area"
+    assert A.asked_type("Who owns the house of 824 square metres?") == "person"
+
+
 def test_the_asked_kind_is_read_in_the_best_sentence_and_in_the_best_two():
     restating = "Управління уклало угоди з ПП «Курорти» на послуги лікування."
     answering = "Вартість угод складає 0,46 млн грн."
