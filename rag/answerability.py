@@ -54,8 +54,9 @@ _COUNT_Q = re.compile(r"\b(how many|скільки|яка кількість|wha
 _AMOUNT_Q = re.compile(r"\b(how much|how long|how far|how big|how large|how old|what size|what area|якого розміру|"
                        r"який розмір|яка площа|якої площі|яку площу|який обсяг|якого обсягу|яка довжина|якої довжини|"
                        r"на скільки)", re.IGNORECASE)
-_WHEN_Q = re.compile(r"^\s*(?:\S+\s+){0,3}?(when|what year|in which year|what date|on what day|коли|якого року|"
-                     r"в якому році|у якому році|якого числа|якої дати)\b", re.IGNORECASE)
+_WHEN_Q = re.compile(r"^\s*(?:\S+\s+){0,3}?(when|what year|in which year|what date|on what day|by what date|since when|"
+                     r"by when|until when|коли|відколи|якого року|в якому році|у якому році|якого числа|якої дати|"
+                     r"[ву] які терміни|[ву] який термін|до якого (?:числа|терміну|часу)|з якого (?:року|часу))\b", re.IGNORECASE)
 # an interrogative before "when"/"коли" makes it a conjunction: "Що відбувається, коли ...?",
 # "Where was she when ...?" ask what and where, not when
 _OTHER_ASK = re.compile(r"\b(what|which|who|whom|how|why|where|що|чого|чому|який|яка|яке|які|якого|якої|яку|хто|кого|"
@@ -151,6 +152,8 @@ def asked_type(question: str) -> str:
     >>> asked_type("When the war ended, who became president?"), asked_type("When, and where, did it end?")
     ('person', 'date')
     >>> asked_type("On what date was the State Property Fund registered as the owner?"), asked_type("In what year did the share rise?")
+    ('date', 'date')
+    >>> asked_type("У які терміни фірма має поставити трамваї?"), asked_type("Since when has he led the firm?")
     ('date', 'date')
     """
     if _asks_when(question) and not (_COUNT_Q.search(question) or _AMOUNT_Q.search(question)):
