@@ -19,23 +19,35 @@ from rag.service import RagService
 COLLECTION = "eval_squad"
 
 
-def load_squad(path: Path) -> tuple[dict[str, str], list[dict[str, Any]]]:
-    """Paragraph texts by file name, and questions with their gold paragraph and answer span."""
+def read_squad(path: Path, name: str, file_name: str) -> tuple[dict[str, str], list[dict[str, Any]]]:
+    """Paragraph texts by file name (``file_name`` formatted with the article's and paragraph's
+    numbers ``a`` and ``p``), and every question of a SQuAD-format file (``name`` in the error when
+    it is missing): its id, text, paragraph (``source``), ``impossible`` (SQuAD 2.0's unanswerable
+    ones) and, where it has an answer, the first answer's span (``start``, ``end``)."""
     if not path.is_file():
-        raise SystemExit(f"squad-uk-mini not found at {path}: the eval reads the shared folder beside the "
+        raise SystemExit(f"{name} not found at {path}: the eval reads the shared folder beside the "
                          "checkout (../shared); set RAG_SHARED_DIR if it lives elsewhere")
     data = json.loads(path.read_text(encoding="utf-8"))
     paragraphs: dict[str, str] = {}
     questions: list[dict[str, Any]] = []
     for a, article in enumerate(data["data"]):
         for p, para in enumerate(article["paragraphs"]):
-            name = f"squad_{a}_{p:03d}.txt"
-            paragraphs[name] = para["context"]
+            source = file_name.format(a=a, p=p)
+            paragraphs[source] = para["context"]
             for qa in para["qas"]:
-                ans = qa["answers"][0]
-                questions.append({"id": qa["id"], "question": qa["question"], "source": name,
-                                  "start": ans["answer_start"], "end": ans["answer_start"] + len(ans["text"])})
+                item = {"id": qa["id"], "question": qa["question"], "source": source,
+                        "impossible": bool(qa.get("is_impossible"))}
+                if qa["answers"]:
+                    ans = qa["answers"][0]
+                    item.update(start=ans["answer_start"], end=ans["answer_start"] + len(ans["text"]))
+                questions.append(item)
     return paragraphs, questions
+
+
+def load_squad(path: Path) -> tuple[dict[str, str], list[dict[str, Any]]]:
+    """Paragraph texts by file name, and questions with their gold paragraph and answer span."""
+    paragraphs, questions = read_squad(path, "squad-uk-mini", "squad_{a}_{p:03d}.txt")
+    return paragraphs, [{k: q[k] for k in ("id", "question", "source", "start", "end")} for q in questions]
 
 
 def sampled(questions: list[dict[str, Any]], sample: int | None) -> list[dict[str, Any]]:
@@ -51,15 +63,20 @@ def build_collection(service: RagService, distractors: int) -> tuple[dict[str, s
     paragraphs and questions."""
     shared = service.settings.shared_dir
     paragraphs, questions = load_squad(shared / "qa" / "squad-uk-mini" / "squad-train-v1.1-uk-mini.json")
+    extra = sorted((shared / "corpora" / "uk-news").rglob("*.txt"))[:distractors] if distractors else []
+    ingest_paragraphs(service, paragraphs, COLLECTION, extra)
+    return paragraphs, questions
+
+
+def ingest_paragraphs(service: RagService, paragraphs: dict[str, str], collection: str,
+                      extra: list[Path] | None = None) -> None:
+    """Ingest each paragraph as an article named by its key (idempotent), with the ``extra``
+    article files after them."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         for name, text in paragraphs.items():
             (folder / name).write_text(text, encoding="utf-8")
-        files = sorted(folder.iterdir())
-        if distractors:
-            files += sorted((shared / "corpora" / "uk-news").rglob("*.txt"))[:distractors]
-        service.ingest(files, COLLECTION)
-    return paragraphs, questions
+        service.ingest(sorted(folder.iterdir()) + list(extra or []), collection)
 
 
 def run(service: RagService, distractors: int, progress: Callable[[int, int, str], None],

@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import json
 import random
-import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
 from evals import metrics as M
+from evals.squad import ingest_paragraphs, read_squad, sampled
 from rag.service import RagService
 
 COLLECTION = "eval_squad2_en"
@@ -35,24 +35,10 @@ SCORER_TRAINED = 2000  # answerable questions the committed answer scorer was tr
 def load(path: Path) -> tuple[dict[str, str], list[dict[str, Any]], list[dict[str, Any]]]:
     """Paragraph texts by file name; answerable questions (with their gold answer span) and
     unanswerable ones, in the file's order."""
-    if not path.is_file():
-        raise SystemExit(f"squad2-en-sample not found at {path}: the eval reads the shared folder beside the "
-                         "checkout (../shared); set RAG_SHARED_DIR if it lives elsewhere")
-    data = json.loads(path.read_text(encoding="utf-8"))
-    paragraphs: dict[str, str] = {}
-    answerable: list[dict[str, Any]] = []
-    unanswerable: list[dict[str, Any]] = []
-    for a, article in enumerate(data["data"]):
-        for p, para in enumerate(article["paragraphs"]):
-            name = f"squad2_{a:02d}_{p:03d}.txt"
-            paragraphs[name] = para["context"]
-            for qa in para["qas"]:
-                item = {"id": qa["id"], "question": qa["question"], "source": name}
-                if qa.get("is_impossible"):
-                    unanswerable.append(item)
-                elif qa["answers"]:
-                    start = qa["answers"][0]["answer_start"]
-                    answerable.append(dict(item, start=start, end=start + len(qa["answers"][0]["text"])))
+    paragraphs, questions = read_squad(path, "squad2-en-sample", "squad2_{a:02d}_{p:03d}.txt")
+    fields = ("id", "question", "source")
+    unanswerable = [{k: q[k] for k in fields} for q in questions if q["impossible"]]
+    answerable = [{k: q[k] for k in fields + ("start", "end")} for q in questions if not q["impossible"] and "start" in q]
     return paragraphs, answerable, unanswerable
 
 
@@ -70,13 +56,6 @@ def held_out(answerable: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [q for q in answerable if q["id"] not in trained]
 
 
-def _spaced(items: list[dict[str, Any]], n: int | None) -> list[dict[str, Any]]:
-    if not n or n >= len(items):
-        return items
-    step = len(items) / n
-    return [items[int(i * step)] for i in range(n)]
-
-
 DEV_SIZE = 150  # of each kind
 
 
@@ -84,7 +63,7 @@ def split(answerable: list[dict[str, Any]], unanswerable: list[dict[str, Any]], 
           ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The held-out answerable and the unanswerable questions of the ``name`` part ("dev" or "test")."""
     held = held_out(answerable)
-    dev = (_spaced(held, DEV_SIZE), _spaced(unanswerable, DEV_SIZE))
+    dev = (sampled(held, DEV_SIZE), sampled(unanswerable, DEV_SIZE))
     if name == "dev":
         return dev
     seen = {q["id"] for q in dev[0] + dev[1]}
@@ -97,13 +76,9 @@ def run(service: RagService, progress: Callable[[int, int, str], None], sample: 
     kind, evenly spaced (the same each run), or all of them."""
     shared = service.settings.shared_dir
     paragraphs, answerable, unanswerable = load(shared / "qa" / "squad2-en-sample" / "train-v2.0-sample.json")
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        for name, text in paragraphs.items():
-            (folder / name).write_text(text, encoding="utf-8")
-        service.ingest(sorted(folder.iterdir()), COLLECTION)
+    ingest_paragraphs(service, paragraphs, COLLECTION)
     yes, no = split(answerable, unanswerable, part)
-    asked = [(q, True) for q in _spaced(yes, sample)] + [(q, False) for q in _spaced(no, sample)]
+    asked = [(q, True) for q in sampled(yes, sample)] + [(q, False) for q in sampled(no, sample)]
     rows = []
     for i, (q, has_answer) in enumerate(asked, 1):
         found = service.retrieve(q["question"], COLLECTION)

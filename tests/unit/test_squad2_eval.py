@@ -38,8 +38,8 @@ def test_the_held_out_questions_are_those_the_scorer_script_did_not_train_on() -
 
 def test_an_evenly_spaced_sample_is_the_same_each_run() -> None:
     items = [{"id": str(i)} for i in range(10)]
-    assert squad2._spaced(items, 5) == squad2._spaced(items, 5) == [items[i] for i in (0, 2, 4, 6, 8)]
-    assert squad2._spaced(items, None) == items
+    assert squad2.sampled(items, 5) == squad2.sampled(items, 5) == [items[i] for i in (0, 2, 4, 6, 8)]
+    assert squad2.sampled(items, None) == items
 
 
 @needs_file
