@@ -176,9 +176,9 @@ class AnswerScorer:
         if self.runtime == "openvino":
             import numpy as np
 
-            out = np.zeros(len(texts), dtype=np.float32)
             from rag.embed.openvino_encoder import by_length, padded
 
+            out = np.zeros(len(texts), dtype=np.float32)
             with self._lock:
                 tokenizer, request = self._openvino()
                 ids = tokenizer(texts, truncation=True, max_length=MAX_TOKENS)["input_ids"]

@@ -114,7 +114,6 @@ _MEASURES = (
 )
 _MEASURE_Q = tuple((kind, re.compile(asked, re.IGNORECASE)) for kind, asked, _ in _MEASURES)
 _MEASURE_UNIT = tuple((kind, re.compile(r"^\s?" + _SCALE + r"\s*(?:" + unit + r")", re.IGNORECASE)) for kind, _, unit in _MEASURES)
-MEASURES = tuple(kind for kind, _, _ in _MEASURES)
 
 
 def asked_measure(question: str) -> str:
@@ -135,8 +134,10 @@ _NAME = re.compile(r"(?<=[\w,;:–—-] )[A-ZА-ЯІЇЄҐ][\w’'-]+|" + _QUOTE
 
 
 def asked_type(question: str) -> str:
-    """What kind of item the question asks for: "money", "percent", "count", "amount",
-    "date", "person", or "" (no checkable type).
+    """What kind of item the question asks for: "money", "percent", a measure ("area",
+    "length", "mass", "volume": :func:`asked_measure`), "count", "amount", "date", "person", or ""
+    (no checkable type). A question that opens by asking when asks a date unless it also asks
+    how much or how many.
 
     >>> [asked_type(q) for q in ["How much did the city pay for the survey?", "Скільки депутатів голосувало?",
     ...                          "When was the bridge opened?", "Who signed the contract?", "Why did it close?"]]
@@ -175,8 +176,6 @@ def asked_type(question: str) -> str:
     clause = _WHEN_CLAUSE.match(question)
     if clause:  # "When water is released, what does the pump become?" asks what, not when
         return asked_type(clause.group(1))
-    if _asks_when(question):
-        return "date"
     if _WHO_Q.search(question):
         return "person"
     return ""
@@ -260,17 +259,13 @@ def kinds_in(text: str) -> set[str]:
             kinds.add("years")  # "5-річна Іванка", "a 5-year lease": an age or a term, not a count of things
         else:
             kinds.add("count")
-            kinds.update(kind for kind, unit in _MEASURE_UNIT if unit.match(after_unit(rest, m.end())))
+            unit_text = rest[m.end(): m.end() + 40]  # room for a scale before the unit ("1,2 тис. га")
+            kinds.update(kind for kind, unit in _MEASURE_UNIT if unit.match(unit_text))
     if _WORD_AMOUNT.search(rest) or any(_numeral(w) for w in _CYRILLIC_WORD.findall(rest)):
         kinds.add("count")
     if _NAME.search(text):
         kinds.add("person")
     return kinds
-
-
-def after_unit(text: str, end: int) -> str:
-    """The text after a number ending at ``end``, where its unit and scale are written."""
-    return text[end: end + 40]
 
 
 _CYRILLIC_WORD = re.compile(r"[а-яіїєґ’']{3,}", re.IGNORECASE)

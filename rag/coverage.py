@@ -226,11 +226,11 @@ def is_mentioned(entity: Entity, texts: Iterable[str]) -> bool:
     texts = list(texts)
     lowered = " ".join(texts).lower()
     key = entity.text.lower()
+    if entity.kind == "acronym" and spelled_out(entity.text, texts):
+        return True  # "UK" where the text writes "the United Kingdom"
     stems = gazetteer().get(key)
     if stems:
-        return any(s in lowered for s in stems) or (entity.kind == "acronym" and spelled_out(entity.text, texts))
-    if entity.kind == "acronym" and spelled_out(entity.text, texts):
-        return True
+        return any(s in lowered for s in stems)
     abbreviation = _abbreviation(entity)
     if abbreviation is not None and written_out_in(abbreviation, texts):
         return True  # "ППО" is mentioned where the text says "протиповітряна оборона"
