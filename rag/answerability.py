@@ -68,6 +68,45 @@ _PAIRED = re.compile(r"\b(and|or|і|й|та|чи)\s+$", re.IGNORECASE)  # "Where
 _WHO_Q = re.compile(r"^\s*(?:\S+\s+){0,2}?(who|whom|хто|кого|кому|ким|як звати|як звали|what is the name|"
                     r"what was the name|яке ім’я|яке прізвище)\b", re.IGNORECASE)
 
+# "why" asks for a reason: a sentence that gives one mostly says so with a causal or purpose word
+_WHY_Q = re.compile(r"^\s*(?:\S+\s+){0,2}?(why|for what reason|what (?:was|were|is|are) the (?:reasons?|causes?)|"
+                    r"what reasons?|what caused|чому|навіщо|з якої причини|з яких причин|яка причина|які причини|"
+                    r"якою була причина|що стало причиною|що спричинило)\b", re.IGNORECASE)
+_CAUSE = re.compile(r"(?<!\w)(бо|адже|оскільки|позаяк|тому|через|внаслідок|завдяки|у зв[’'`]язку з|в зв[’'`]язку з|"
+                    r"з огляду на|щоб|аби|задля|причин\w*|спричин\w*|призвел\w*|призвів|призводить|"
+                    r"because|since|due to|owing to|as a result|thanks to|in order to|so that|so as to|reasons?|"
+                    r"caus(?:e|es|ed|ing)|led to|leads? to|therefore|hence)(?!\w)", re.IGNORECASE)
+# "тому" after a span of time means "ago", "через" before one or before a number means "after" or "across",
+# "since" before a number or a month is a date: none of them gives a reason
+_TIME_WORD = r"(?:рок\w*|рік|дн\w*|день|тиж\w*|місяц\w*|годин\w*|хвилин\w*|секунд\w*|століт\w*|віку|час\w*|десятиліт\w*)"
+_NOT_CAUSE = {"тому": re.compile(_TIME_WORD + r"\s*$", re.IGNORECASE),
+              "через": re.compile(r"^\s+(?:\d|(?:\S+\s+)?" + _TIME_WORD + r"(?!\w)|(?:одн|один|дв|три|чотир|п[’']ят|шіст|"
+                                  r"сім|вісім|дев[’']ят|десят|кільк|декільк|пів|кожн|весь|всю|все|усю|увесь)\w*\s)", re.IGNORECASE),
+              "since": re.compile(r"^\s+(?:\d|the\s+\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*)", re.IGNORECASE)}
+
+
+def gives_reason(text: str) -> bool:
+    """Does ``text`` give a reason or a purpose (a causal or purpose word that is not one of
+    time: "бо", "через відсутність", "because", "in order to"; not "два роки тому", "через 5 днів")?
+
+    >>> [gives_reason(t) for t in ("Договір розірвали, оскільки фірма не оплатила частку.", "Відхилили через малий досвід.",
+    ...                           "Засудили чотири роки тому.", "Біль повторюється через 6-48 годин.", "He has led it since 2014.",
+    ...                           "А через одну жінку від неї – бабуся.")]
+    [True, True, False, False, False, False]
+    """
+    for m in _CAUSE.finditer(text):
+        word = m.group(1).lower()
+        rule = _NOT_CAUSE.get(word)
+        if rule is None:
+            return True
+        if word == "тому":
+            if not rule.search(text[max(0, m.start() - 24): m.start()]):
+                return True
+        elif not rule.search(text[m.end(): m.end() + 40]):
+            return True
+    return False
+
+
 _MONTHS = ("січ", "лют", "берез", "квіт", "трав", "черв", "лип", "серп", "верес", "жовт", "листопад", "груд",
            "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december")
@@ -135,13 +174,13 @@ _NAME = re.compile(r"(?<=[\w,;:–—-] )[A-ZА-ЯІЇЄҐ][\w’'-]+|" + _QUOTE
 
 def asked_type(question: str) -> str:
     """What kind of item the question asks for: "money", "percent", a measure ("area",
-    "length", "mass", "volume": :func:`asked_measure`), "count", "amount", "date", "person", or ""
+    "length", "mass", "volume": :func:`asked_measure`), "count", "amount", "date", "person", "reason", or ""
     (no checkable type). A question that opens by asking when asks a date unless it also asks
     how much or how many.
 
     >>> [asked_type(q) for q in ["How much did the city pay for the survey?", "Скільки депутатів голосувало?",
     ...                          "When was the bridge opened?", "Who signed the contract?", "Why did it close?"]]
-    ['money', 'count', 'date', 'person', '']
+    ['money', 'count', 'date', 'person', 'reason']
     >>> asked_type("What was the value of the contract?"), asked_type("Яка вартість контракту?")
     ('money', 'money')
     >>> asked_type("How many medals did the team win at the summer games?"), asked_type("Скільки шкіл у Сумах?")
@@ -159,6 +198,8 @@ def asked_type(question: str) -> str:
     """
     if _asks_when(question) and not (_COUNT_Q.search(question) or _AMOUNT_Q.search(question)):
         return "date"  # the interrogative decides: "On what date was the ... Fund ...?" asks a date, not money
+    if _WHY_Q.search(question):
+        return "reason"
     if _PERCENT_Q.search(question) and (_COUNT_Q.search(question) or _AMOUNT_Q.search(question)
                                         or re.search(r"\b(what|яка|який|яку)\b", question, re.IGNORECASE)):
         return "percent"
@@ -265,6 +306,8 @@ def kinds_in(text: str) -> set[str]:
         kinds.add("count")
     if _NAME.search(text):
         kinds.add("person")
+    if gives_reason(text):
+        kinds.add("reason")
     return kinds
 
 
@@ -467,7 +510,7 @@ def signals(question: str, evidence: Sequence[Evidence], entities: Sequence[Enti
     sentence_index = TextIndex.of([e.quote.text for e in top3])
     sentence_scores = [float(entity_score(e, " ".join(x.quote.text for x in top3), sentence_index) or 0.0)
                        for e in entities]
-    kind = asked_type(question)
+    kind = decisive_kind(question)
     # an item of the asked kind that the question does not already give ("in 2003" is no answer
     # to "when did the court rule on the 2003 sale?"), in each of the best three sentences
     typed = [type_satisfied(kind, e.cited.text, question) for e in top3]
@@ -501,6 +544,17 @@ def signals(question: str, evidence: Sequence[Evidence], entities: Sequence[Enti
     return values, missing
 
 
+# kinds the selection weighs but whose absence says nothing against answering: a reason is often
+# given without a causal word (SQuAD 2.0's English "why" questions: 13 of 24 answer sentences have one)
+UNCHECKED = frozenset({"reason"})
+
+
+def decisive_kind(question: str) -> str:
+    """The asked kind (:func:`asked_type`) whose absence from the evidence counts against answering."""
+    kind = asked_type(question)
+    return "" if kind in UNCHECKED else kind
+
+
 def _rival_name(question: str, sentence: str) -> bool:
     """Does ``sentence`` quote another body's name where the question quotes one? A name the
     question writes in quotes is missing from the sentence, and the sentence quotes a name the
@@ -529,7 +583,8 @@ def default_model() -> Model:
 
 _TYPE_WORDS = {"money": "a sum of money", "percent": "a percentage", "count": "a number of that kind",
                "amount": "an amount", "date": "a date", "person": "a name", "area": "an area",
-               "length": "a length or distance", "mass": "a weight", "volume": "a volume"}
+               "length": "a length or distance", "mass": "a weight", "volume": "a volume",
+               "reason": "a reason"}
 
 
 def decide(question: str, values: Mapping[str, float], missing: Sequence[str], model: Model | None = None,
@@ -548,7 +603,7 @@ def reason(question: str, values: Mapping[str, float], missing: Sequence[str], m
     parts = model.contributions(values)
     name_cost = sum(parts.get(f, 0.0) for f in ("names_min", "names_mean", "names_sentence"))
     type_cost = sum(parts.get(f, 0.0) for f in ("type_top1", "type_top2", "type_top3"))
-    kind = asked_type(question)
+    kind = decisive_kind(question)
     if missing and name_cost <= type_cost:
         return "no article found mentions " + ", ".join(missing)
     if kind and not values.get("type_top3", 1.0):
@@ -621,7 +676,7 @@ def reader_found(question: str, evidence: Sequence[Evidence], reply: str) -> boo
     if not copy or _NONE.search(copy):
         return False
     kinds = asked_types(question)  # a question in two parts is answered by an answer to either
-    if "" in kinds:
+    if kinds & ({""} | UNCHECKED):
         return True
     passage = _reader_passage(evidence).lower()
     long_enough = len(copy) >= _MIN_COPY or any(ch.isdigit() for ch in copy)

@@ -145,3 +145,17 @@ def test_the_asked_kind_is_read_in_the_best_sentence_and_in_the_best_two():
     assert typed(restating, answering, other) == (0.0, 1.0, 1.0)
     assert typed(restating, other, answering) == (0.0, 0.0, 1.0)
     assert typed(answering, restating, other) == (1.0, 1.0, 1.0)
+
+
+def test_why_asks_for_a_reason_that_the_selection_weighs_but_the_decision_does_not_require():
+    question = "Чому суд розірвав договір?"
+    assert A.asked_type(question) == "reason" and A.asked_type("What reason did the firm give?") == "reason"
+    assert A.type_satisfied("reason", "Договір розірвали, оскільки фірма не оплатила частку.", question)
+    assert not A.type_satisfied("reason", "Суд розірвав договір два роки тому.", question)
+    assert not A.type_satisfied("reason", "Біль повторюється через 6-48 годин.", question)
+    # a reason given without a causal word is common: its absence counts nothing against answering
+    restating = "Суд розірвав договір у жовтні."
+    evidence = [Evidence(make_quote("a.txt", restating, 0, len(restating)), "T", 0.7)]
+    values = A.signals(question, evidence, [], {}, {})[0]
+    assert values["type_needed"] == 0.0
+    assert A.reader_found(question, evidence, "у жовтні")
