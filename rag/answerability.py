@@ -36,7 +36,7 @@ from rag.errors import LLMError
 from rag.evidence import term_overlap
 from rag.llm.base import Message
 from rag.logistic import Model, packaged
-from rag.names import ORDINARY_ENGLISH, TextIndex, mention_score, morph, name_words
+from rag.names import ORDINARY_ENGLISH, TextIndex, is_ordinary_adjective, mention_score, morph, name_words
 from rag.tokens import is_common_english
 from rag.types import Evidence
 
@@ -436,7 +436,7 @@ def entity_score(entity: Entity, body: str, index: TextIndex) -> float | None:
             stems = place_stems(word)
             if stems:
                 scores.append(float(any(s in lowered for s in stems)))
-            elif word.lower() in ORDINARY_ENGLISH or is_common_english(word):
+            elif word.lower() in ORDINARY_ENGLISH or is_common_english(word) or is_ordinary_adjective(word):
                 if index.has(word):
                     scores.append(1.0)
             else:

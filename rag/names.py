@@ -68,6 +68,26 @@ def morph():  # type: ignore[no-untyped-def]
     return pymorphy3.MorphAnalyzer(lang="uk")
 
 
+_PROPER = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
+
+
+@lru_cache(maxsize=20_000)
+def is_ordinary_adjective(word: str) -> bool:
+    """Is a capitalised Cyrillic ``word`` an ordinary adjective of the dictionary (every reading an
+    adjective, none a name, surname or place)? Such a word opens a body's name in Ukrainian
+    ("Державна міграційна служба", "Національний банк"), which an article may write without it
+    ("міграційна служба", "ДМС"), as an English one opens with "State" or "National".
+
+    >>> [is_ordinary_adjective(w) for w in ("Державна", "Національний", "Зелена", "Бабіцький", "Тарута")]
+    [True, True, False, False, False]
+    """
+    if not _CYRILLIC.search(word):
+        return False
+    parses = morph().parse(word.lower())
+    return bool(parses) and all(p.is_known and "ADJF" in p.tag.grammemes and not p.tag.grammemes & _PROPER
+                                for p in parses)
+
+
 @lru_cache(maxsize=200_000)
 def word_forms(word: str) -> frozenset[str]:
     """Folded Latin spellings under which ``word`` may appear in a question: the word, its

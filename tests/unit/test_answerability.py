@@ -159,3 +159,17 @@ def test_why_asks_for_a_reason_that_the_selection_weighs_but_the_decision_does_n
     values = A.signals(question, evidence, [], {}, {})[0]
     assert values["type_needed"] == 0.0
     assert A.reader_found(question, evidence, "у жовтні")
+
+
+def test_an_ordinary_adjective_opening_a_bodys_name_counts_only_where_the_text_writes_it():
+    from rag.coverage import question_entities
+    from rag.names import TextIndex
+
+    entity = question_entities("Що розробила Державна міграційна служба?")[0]
+    assert entity.text == "Державна"
+    without = "Міграційною службою створено процедури. ДМС їх затвердила."
+    assert A.entity_score(entity, without, TextIndex.of([without])) is None  # says nothing either way
+    written = "Державна міграційна служба створила процедури."
+    assert A.entity_score(entity, written, TextIndex.of([written])) == 1.0
+    surname = question_entities("Що сказав Тарута?")[0]  # a surname is read as a name, present or not
+    assert A.entity_score(surname, without, TextIndex.of([without])) == 0.0
