@@ -78,14 +78,15 @@ def is_ordinary_adjective(word: str) -> bool:
     ("Державна міграційна служба", "Національний банк"), which an article may write without it
     ("міграційна служба", "ДМС"), as an English one opens with "State" or "National".
 
-    >>> [is_ordinary_adjective(w) for w in ("Державна", "Національний", "Зелена", "Бабіцький", "Тарута")]
-    [True, True, False, False, False]
+    >>> [is_ordinary_adjective(w) for w in ("Державна", "Національний", "Зелена", "Бабіцький", "Тарута", "Одеській")]
+    [True, True, False, False, False, False]
     """
     if not _CYRILLIC.search(word):
         return False
     parses = morph().parse(word.lower())
+    # a toponym's adjective ("Одеській", "Полтавського") names its place: read as a name
     return bool(parses) and all(p.is_known and "ADJF" in p.tag.grammemes and not p.tag.grammemes & _PROPER
-                                for p in parses)
+                                and not _ADJECTIVE.search(p.normal_form) for p in parses)
 
 
 @lru_cache(maxsize=200_000)

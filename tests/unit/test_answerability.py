@@ -173,3 +173,12 @@ def test_an_ordinary_adjective_opening_a_bodys_name_counts_only_where_the_text_w
     assert A.entity_score(entity, written, TextIndex.of([written])) == 1.0
     surname = question_entities("Що сказав Тарута?")[0]  # a surname is read as a name, present or not
     assert A.entity_score(surname, without, TextIndex.of([without])) == 0.0
+
+
+def test_a_toponyms_adjective_is_still_read_as_the_place_it_names():
+    from rag.coverage import question_entities
+    from rag.names import TextIndex
+
+    entity = [e for e in question_entities("Хто оскаржив тендери Служби доріг в Одеській області?") if e.text == "Одеській"][0]
+    elsewhere = "Служба доріг у Херсонській області скасувала тендер."
+    assert A.entity_score(entity, elsewhere, TextIndex.of([elsewhere])) == 0.0
