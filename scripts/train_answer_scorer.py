@@ -25,7 +25,6 @@ bfloat16 (about 17 MB for two layers).
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sys
 import time
@@ -35,6 +34,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from evals import squad2  # noqa: E402
 from evals.squad import load_squad, sampled  # noqa: E402
 from rag import models  # noqa: E402
 from rag.answer_scorer import WEIGHTS, head_scores, pair_text, trained_names  # noqa: E402
@@ -94,20 +94,13 @@ def unanswered_items(rows: list[tuple[str, str]], rng: random.Random) -> list[tu
 def training_items(shared: Path, english: int, impossible: int, elsewhere: int, seed: int,
                    withheld: int = 0) -> list[Any]:
     rng = random.Random(seed)
-    data = json.loads((shared / "qa" / "squad2-en-sample" / "train-v2.0-sample.json").read_text(encoding="utf-8"))
-    answerable: list[tuple[str, str, int]] = []
-    spans: dict[str, int] = {}  # a question's answer length, for withholding every sentence that holds it
-    unanswerable: list[tuple[str, str]] = []
-    contexts: list[str] = []
-    for article in data["data"]:
-        for paragraph in article["paragraphs"]:
-            contexts.append(paragraph["context"])
-            for qa in paragraph["qas"]:
-                if qa.get("is_impossible"):
-                    unanswerable.append((qa["question"], paragraph["context"]))
-                elif qa["answers"]:
-                    answerable.append((qa["question"], paragraph["context"], qa["answers"][0]["answer_start"]))
-                    spans[qa["question"]] = len(qa["answers"][0]["text"])
+    # the English sample read as the SQuAD 2.0 check reads it, in the file's order (its held-out
+    # questions are those after the first ``--english`` of this shuffle: evals.squad2.scorer_training)
+    texts, english_answerable, english_unanswerable = squad2.load(shared / "qa" / "squad2-en-sample" / "train-v2.0-sample.json")
+    answerable = [(q["question"], texts[q["source"]], q["start"]) for q in english_answerable]
+    spans = {q["question"]: q["end"] - q["start"] for q in english_answerable}  # for withholding every sentence that holds it
+    unanswerable = [(q["question"], texts[q["source"]]) for q in english_unanswerable]
+    contexts = list(texts.values())
     rng.shuffle(answerable)
     if impossible or elsewhere:
         rng.shuffle(unanswerable)
