@@ -436,7 +436,8 @@ def entity_score(entity: Entity, body: str, index: TextIndex) -> float | None:
             stems = place_stems(word)
             if stems:
                 scores.append(float(any(s in lowered for s in stems)))
-            elif word.lower() in ORDINARY_ENGLISH or is_common_english(word) or is_ordinary_adjective(word):
+            elif (word.lower() in ORDINARY_ENGLISH or is_common_english(word)
+                  or (entity.opens_phrase and is_ordinary_adjective(word))):
                 if index.has(word):
                     scores.append(1.0)
             else:

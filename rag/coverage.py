@@ -16,6 +16,7 @@ from importlib import resources
 from typing import Iterable, Mapping
 
 from rag.glossary import Abbreviation, lookup, written_out_in
+from rag.names import morph
 
 _TOKEN = re.compile(r"[\w’'-]+", re.UNICODE)
 _INFLECTED_NUMBER = re.compile(r"^(\d+)(?:-?[а-яіїєґ’']{1,8})?$")
@@ -32,6 +33,7 @@ _LATIN_FOLD = (("shch", "s"), ("sh", "s"), ("zh", "z"), ("ch", "k"), ("kh", "h")
                ("x", "ks"), ("c", "k"))
 _VOWELS = set("aeiouyj")
 # capitalised words that start questions or sentences and name nothing
+_QUOTED = re.compile(r"«[^»]*»|“[^”]*”|\"[^\"]*\"")
 _NOT_NAMES = frozenset(
     """what who whom whose which when where why how did does do is are was were can could would should will
     has have had tell list give name according in on at for and or the a an of about after before during
@@ -50,6 +52,9 @@ class Entity:
     text: str
     kind: str  # "name", "acronym", "code" (letters with digits, years)
     initial: bool = False  # a lone capitalised word opening the question: a name, or just the first word
+    # a lone capitalised word outside quotes before a lower-case one: the head of a body's name in
+    # Ukrainian ("Державна міграційна служба"), which may be an ordinary word (rag.names.is_ordinary_adjective)
+    opens_phrase: bool = False
 
 
 def to_latin(word: str) -> str:
@@ -88,6 +93,7 @@ def question_entities(question: str) -> list[Entity]:
     """
     entities: list[Entity] = []
     previous_end = -10
+    quoted = [m.span() for m in _QUOTED.finditer(question)]
     for position, match in enumerate(_TOKEN.finditer(question)):
         word = re.sub(r"[’']s$", "", match.group(0)).strip("-’'")
         if not word:
@@ -105,9 +111,19 @@ def question_entities(question: str) -> list[Entity]:
             if adjacent and entities and entities[-1].kind == "name":
                 entities[-1] = Entity(entities[-1].text + " " + word, "name")
             else:
-                entities.append(Entity(word, "name", initial=position == 0))
+                following = _TOKEN.match(question, match.end() + 1)
+                phrase = (following is not None and following.group(0)[:1].islower()
+                          and question[match.end():following.start()] == " "
+                          and not any(a <= match.start() < b for a, b in quoted) and _nominal(following.group(0)))
+                entities.append(Entity(word, "name", initial=position == 0, opens_phrase=phrase))
             previous_end = match.end()
     return entities
+
+
+def _nominal(word: str) -> bool:
+    """Is ``word`` read first as a noun or an adjective ("міграційна", "банк"; not "приїхав")?"""
+    parses = morph().parse(word.lower())
+    return bool(parses) and bool({"NOUN", "ADJF"} & parses[0].tag.grammemes)
 
 
 @lru_cache(maxsize=1)

@@ -182,3 +182,14 @@ def test_a_toponyms_adjective_is_still_read_as_the_place_it_names():
     entity = [e for e in question_entities("Хто оскаржив тендери Служби доріг в Одеській області?") if e.text == "Одеській"][0]
     elsewhere = "Служба доріг у Херсонській області скасувала тендер."
     assert A.entity_score(entity, elsewhere, TextIndex.of([elsewhere])) == 0.0
+
+
+def test_a_surname_that_is_also_an_adjective_is_still_a_name():
+    from rag.coverage import question_entities
+    from rag.names import TextIndex
+
+    text = "Засідання відбулося у вівторок."
+    for question in ("Коли Годований приїхав до села?", "Що сказав Руслан Годований про прапор?",
+                     "Що означає «Приватний рів» у колонці?"):
+        entity = question_entities(question)[0]
+        assert A.entity_score(entity, text, TextIndex.of([text])) == 0.0, question
