@@ -69,41 +69,62 @@ _WHO_Q = re.compile(r"^\s*(?:\S+\s+){0,2}?(who|whom|хто|кого|кому|к�
                     r"what was the name|яке ім’я|яке прізвище)\b", re.IGNORECASE)
 
 # "why" asks for a reason: a sentence that gives one mostly says so with a causal or purpose word
-_WHY_Q = re.compile(r"^\s*(?:\S+\s+){0,2}?(why|for what reason|what (?:was|were|is|are) the (?:reasons?|causes?)|"
-                    r"what reasons?|what caused|чому|навіщо|з якої причини|з яких причин|яка причина|які причини|"
-                    r"якою була причина|що стало причиною|що спричинило)\b", re.IGNORECASE)
-_CAUSE = re.compile(r"(?<!\w)(бо|адже|оскільки|позаяк|тому|через|внаслідок|завдяки|у зв[’'`]язку з|в зв[’'`]язку з|"
-                    r"з огляду на|щоб|аби|задля|причин\w*|спричин\w*|призвел\w*|призвів|призводить|"
-                    r"because|since|due to|owing to|as a result|thanks to|in order to|so that|so as to|reasons?|"
-                    r"caus(?:e|es|ed|ing)|led to|leads? to|therefore|hence)(?!\w)", re.IGNORECASE)
-# "тому" after a span of time means "ago", "через" before one or before a number means "after" or "across",
-# "since" before a number or a month is a date: none of them gives a reason
-_TIME_WORD = r"(?:рок\w*|рік|дн\w*|день|тиж\w*|місяц\w*|годин\w*|хвилин\w*|секунд\w*|століт\w*|віку|час\w*|десятиліт\w*)"
-_NOT_CAUSE = {"тому": re.compile(_TIME_WORD + r"\s*$", re.IGNORECASE),
-              "через": re.compile(r"^\s+(?:\d|(?:\S+\s+)?" + _TIME_WORD + r"(?!\w)|(?:одн|один|дв|три|чотир|п[’']ят|шіст|"
-                                  r"сім|вісім|дев[’']ят|десят|кільк|декільк|пів|кожн|весь|всю|все|усю|увесь)\w*\s)", re.IGNORECASE),
-              "since": re.compile(r"^\s+(?:\d|the\s+\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*)", re.IGNORECASE)}
+_WHY_Q = re.compile(r"^\s*(?:\S+\s+){0,2}?(why|how come|for what (?:reason|purpose)|"
+                    r"what (?:was|were|is|are) (?:the|one|a) (?:\w+ )?(?:reasons?|causes?)|what reasons?|what caused|"
+                    r"чому(?!\s+(?:дорівн|рівн|присвяч|навча|сприя|відповіда))|навіщо|для чого|з якою метою|через що|"
+                    r"з якої причини|з яких причин|яка (?:\w+ )?причина|які (?:\w+ )?причини|якою була причина|"
+                    r"що стало причиною|що спричинило)\b", re.IGNORECASE)
+_APOSTROPHE = "[’'ʼ`‘]"
+_CAUSE = re.compile(r"(?<!\w)(бо|адже|оскільки|позаяк|тому|через|внаслідок|завдяки|у зв" + _APOSTROPHE + r"?язку з|"
+                    r"в зв" + _APOSTROPHE + r"?язку з|з огляду на|з метою|щоб|аби|задля|причин\w*|спричин\w*|"
+                    r"призве\w*|призвел\w*|призвів|призводить|because|due to|owing to|as a result|thanks to|in order to|"
+                    r"so that|so as to|reasons?|caus(?:e|es|ed|ing)|led to|leads? to|therefore|hence)(?!\w)", re.IGNORECASE)
+# "тому" after a span of time means "ago" and after a preposition "that" ("у тому числі", "полягає в
+# тому, що"); "через" before a span of time or a number means "after", before a name "via": none gives a reason
+_TIME_WORD = r"(?<!\w)(?:пів)?(?:рок\w*|рік|дн\w*|день|доб\w*|ніч\w*|мить|тиж\w*|місяц\w*|годин\w*|хвилин\w*|" \
+             r"секунд\w*|століт\w*|віку|час\w*|десятиліт\w*)"
+_NUMERAL = (r"(?:один|одна|одну|одне|одного|одній|два|дві|двох|три|трьох|чотири|чотирьох|п" + _APOSTROPHE + r"ять|"
+            r"п" + _APOSTROPHE + r"яти|шість|шести|сім|семи|вісім|восьми|дев" + _APOSTROPHE + r"ять|дев" + _APOSTROPHE +
+            r"яти|десять|десяти|кілька|декілька|кількох|декількох|деякий|певний|якийсь|кожн\w*|весь|всю|все|усю|увесь)")
+_NOT_CAUSE = {"тому": re.compile(r"(?:" + _TIME_WORD + r"|(?<!\w)(?:у|в|на|при|по|о))\s*$", re.IGNORECASE),
+              "через": re.compile(r"^\s+(?:\d|(?:" + _NUMERAL + r"\s+)?" + _TIME_WORD + r"(?!\w)|" + _NUMERAL +
+                                  r"(?!\w)|[«\"“„]?(?-i:[A-ZА-ЯІЇЄҐ]))", re.IGNORECASE)}
+_NOT_CAUSE_AFTER = {"тому": re.compile(r"^\s+подібн", re.IGNORECASE)}
 
 
-def gives_reason(text: str) -> bool:
+def _same_cause(word: str, given: str) -> bool:
+    """Is the cause word ``word`` also written in ``given`` (the question's "причина", "caused")?"""
+    return bool(given) and word[:5] in given.lower()
+
+
+def gives_reason(text: str, given: str = "") -> bool:
     """Does ``text`` give a reason or a purpose (a causal or purpose word that is not one of
-    time: "бо", "через відсутність", "because", "in order to"; not "два роки тому", "через 5 днів")?
+    time, place or reference: "бо", "через відсутність", "because", "in order to"; not "два роки
+    тому", "у тому числі", "через 5 днів", "через суд")? A cause word that ``given`` (the question)
+    also writes is no answer to it: "Причина пожежі невідома" restates "Яка причина пожежі?".
 
     >>> [gives_reason(t) for t in ("Договір розірвали, оскільки фірма не оплатила частку.", "Відхилили через малий досвід.",
     ...                           "Засудили чотири роки тому.", "Біль повторюється через 6-48 годин.", "He has led it since 2014.",
-    ...                           "А через одну жінку від неї – бабуся.")]
-    [True, True, False, False, False, False]
+    ...                           "А через одну жінку від неї – бабуся.", "У тому числі дві школи.", "Подали позов через Суд.",
+    ...                           "Не поїхав через сімейні обставини.", "Через брак часу не встигли.")]
+    [True, True, False, False, False, False, False, False, True, True]
+    >>> gives_reason("Причина пожежі досі невідома.", "Яка причина пожежі?"), gives_reason("Причиною пожежі стала іскра.")
+    (False, True)
     """
     for m in _CAUSE.finditer(text):
         word = m.group(1).lower()
-        rule = _NOT_CAUSE.get(word)
-        if rule is None:
-            return True
+        if _same_cause(word, given):
+            continue
+        before, after = text[max(0, m.start() - 24): m.start()], text[m.end(): m.end() + 40]
+        rule, rule_after = _NOT_CAUSE.get(word), _NOT_CAUSE_AFTER.get(word)
         if word == "тому":
-            if not rule.search(text[max(0, m.start() - 24): m.start()]):
-                return True
-        elif not rule.search(text[m.end(): m.end() + 40]):
-            return True
+            if rule is not None and rule.search(before):
+                continue
+        elif rule is not None and rule.search(after):
+            continue
+        if rule_after is not None and rule_after.search(after):
+            continue
+        return True
     return False
 
 
@@ -198,7 +219,9 @@ def asked_type(question: str) -> str:
     """
     if _asks_when(question) and not (_COUNT_Q.search(question) or _AMOUNT_Q.search(question)):
         return "date"  # the interrogative decides: "On what date was the ... Fund ...?" asks a date, not money
-    if _WHY_Q.search(question):
+    why = _WHY_Q.search(question)
+    if why and not (_OTHER_ASK.search(question[: why.start(1)]) or _WHO_Q.search(question[: why.start(1)])):
+        # "Who explained why ...?", "Кому і чому ...?" ask who
         return "reason"
     if _PERCENT_Q.search(question) and (_COUNT_Q.search(question) or _AMOUNT_Q.search(question)
                                         or re.search(r"\b(what|яка|який|яку)\b", question, re.IGNORECASE)):
@@ -361,7 +384,10 @@ def novel_kinds(question: str, text: str) -> set[str]:
         return "x" if mention_score(m.group().strip("«»\""), index) >= 0.5 else m.group()
 
     rest = _NAME.sub(name, _MONTH.sub(month, _NUMBER.sub(number, text)))
-    return kinds_in(rest)
+    kinds = kinds_in(rest)
+    if "reason" in kinds and not gives_reason(rest, question):
+        kinds.discard("reason")  # its only cause word is the question's own ("Яка причина ...?")
+    return kinds
 
 
 def type_satisfied(kind: str, text: str, question: str = "", role: bool = True) -> bool:

@@ -33,7 +33,7 @@ _LATIN_FOLD = (("shch", "s"), ("sh", "s"), ("zh", "z"), ("ch", "k"), ("kh", "h")
                ("x", "ks"), ("c", "k"))
 _VOWELS = set("aeiouyj")
 # capitalised words that start questions or sentences and name nothing
-_QUOTED = re.compile(r"«[^»]*»|“[^”]*”|\"[^\"]*\"")
+_QUOTED = re.compile(r"«[^»]*(?:»|$)|„[^“”]*(?:[“”]|$)|“[^”]*(?:”|$)|‘[^’]*(?:’|$)|\"[^\"]*(?:\"|$)")
 _NOT_NAMES = frozenset(
     """what who whom whose which when where why how did does do is are was were can could would should will
     has have had tell list give name according in on at for and or the a an of about after before during
@@ -114,16 +114,31 @@ def question_entities(question: str) -> list[Entity]:
                 following = _TOKEN.match(question, match.end() + 1)
                 phrase = (following is not None and following.group(0)[:1].islower()
                           and question[match.end():following.start()] == " "
-                          and not any(a <= match.start() < b for a, b in quoted) and _nominal(following.group(0)))
+                          and not any(a <= match.start() < b for a, b in quoted) and _agrees(word, following.group(0)))
                 entities.append(Entity(word, "name", initial=position == 0, opens_phrase=phrase))
             previous_end = match.end()
     return entities
 
 
-def _nominal(word: str) -> bool:
-    """Is ``word`` read first as a noun or an adjective ("міграційна", "банк"; not "приїхав")?"""
-    parses = morph().parse(word.lower())
-    return bool(parses) and bool({"NOUN", "ADJF"} & parses[0].tag.grammemes)
+def _agrees(adjective: str, word: str) -> bool:
+    """Does ``adjective`` agree with the ``word`` after it, a noun or an adjective, in case, number
+    and gender ("Державна міграційна", "Національний банк"; not "Годований виборцям", "Годований
+    приїхав")? A body's name opens so; a surname before another word seldom agrees with it.
+
+    >>> _agrees("Державна", "міграційна"), _agrees("Національного", "банку"), _agrees("Годований", "виборцям")
+    (True, True, False)
+    """
+    first, second = (morph().parse(w.lower().replace("’", "'").replace("ʼ", "'")) for w in (adjective, word))
+    for a in first:
+        if "ADJF" not in a.tag.grammemes:
+            continue
+        for b in second:
+            if not {"NOUN", "ADJF"} & b.tag.grammemes:
+                continue
+            same_gender = a.tag.number == "plur" or a.tag.gender is None or b.tag.gender is None or a.tag.gender == b.tag.gender
+            if a.tag.case == b.tag.case and a.tag.number == b.tag.number and same_gender:
+                return True
+    return False
 
 
 @lru_cache(maxsize=1)

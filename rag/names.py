@@ -83,7 +83,7 @@ def is_ordinary_adjective(word: str) -> bool:
     """
     if not _CYRILLIC.search(word):
         return False
-    parses = morph().parse(word.lower())
+    parses = morph().parse(word.lower().replace("’", "'").replace("ʼ", "'"))
     # a toponym's adjective ("Одеській", "Полтавського") names its place: read as a name
     return bool(parses) and all(p.is_known and "ADJF" in p.tag.grammemes and not p.tag.grammemes & _PROPER
                                 and not _ADJECTIVE.search(p.normal_form) for p in parses)

@@ -150,6 +150,14 @@ def test_the_asked_kind_is_read_in_the_best_sentence_and_in_the_best_two():
 def test_why_asks_for_a_reason_that_the_selection_weighs_but_the_decision_does_not_require():
     question = "Чому суд розірвав договір?"
     assert A.asked_type(question) == "reason" and A.asked_type("What reason did the firm give?") == "reason"
+    # a later "why" does not override the first ask; "чому" as the dative of "що" asks no reason
+    assert A.asked_type("Who explained why the plant closed?") == "person"
+    assert A.asked_type("Хто пояснив, чому закрили завод?") == "person"
+    assert A.asked_type("Скільки і чому заплатили за ремонт?") == "money"
+    assert A.asked_type("Чому дорівнює вартість контракту?") == ""
+    # the question's own cause word in a sentence that restates it gives no reason
+    assert not A.type_satisfied("reason", "Причина пожежі досі невідома.", "Яка причина пожежі?")
+    assert A.type_satisfied("reason", "Причиною пожежі стала іскра від генератора.", "Чому сталася пожежа?")
     assert A.type_satisfied("reason", "Договір розірвали, оскільки фірма не оплатила частку.", question)
     assert not A.type_satisfied("reason", "Суд розірвав договір два роки тому.", question)
     assert not A.type_satisfied("reason", "Біль повторюється через 6-48 годин.", question)
@@ -190,6 +198,7 @@ def test_a_surname_that_is_also_an_adjective_is_still_a_name():
 
     text = "Засідання відбулося у вівторок."
     for question in ("Коли Годований приїхав до села?", "Що сказав Руслан Годований про прапор?",
-                     "Що означає «Приватний рів» у колонці?"):
+                     "Що пообіцяв Годований виборцям?", "Що означає «Приватний рів» у колонці?",
+                     "Що означає „Приватний рів“ у колонці?"):
         entity = question_entities(question)[0]
         assert A.entity_score(entity, text, TextIndex.of([text])) == 0.0, question
