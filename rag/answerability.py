@@ -86,10 +86,11 @@ _TIME_WORD = r"(?<!\w)(?:пів)?(?:рок\w*|рік|дн\w*|день|доб\w*|
 _NUMERAL = (r"(?:один|одна|одну|одне|одного|одній|два|дві|двох|три|трьох|чотири|чотирьох|п" + _APOSTROPHE + r"ять|"
             r"п" + _APOSTROPHE + r"яти|шість|шести|сім|семи|вісім|восьми|дев" + _APOSTROPHE + r"ять|дев" + _APOSTROPHE +
             r"яти|десять|десяти|кілька|декілька|кількох|декількох|деякий|певний|якийсь|кожн\w*|весь|всю|все|усю|увесь)")
-_NOT_CAUSE = {"тому": re.compile(r"(?:" + _TIME_WORD + r"|(?<!\w)(?:у|в|на|при|по|о))\s*$", re.IGNORECASE),
-              "через": re.compile(r"^\s+(?:\d|(?:" + _NUMERAL + r"\s+)?" + _TIME_WORD + r"(?!\w)|" + _NUMERAL +
-                                  r"(?!\w)|[«\"“„]?(?-i:[A-ZА-ЯІЇЄҐ]))", re.IGNORECASE)}
-_NOT_CAUSE_AFTER = {"тому": re.compile(r"^\s+подібн", re.IGNORECASE)}
+# per cause word, the text before it and after it that make it no cause
+_NOT_CAUSE = {"тому": (re.compile(r"(?:" + _TIME_WORD + r"|(?<!\w)(?:у|в|на|при|по|о))\s*$", re.IGNORECASE),
+                       re.compile(r"^\s+подібн", re.IGNORECASE)),
+              "через": (None, re.compile(r"^\s+(?:\d|(?:" + _NUMERAL + r"\s+)?" + _TIME_WORD + r"(?!\w)|" + _NUMERAL +
+                                         r"(?!\w)|[«\"“„]?(?-i:[A-ZА-ЯІЇЄҐ]))", re.IGNORECASE))}
 
 
 def _same_cause(word: str, given: str) -> bool:
@@ -115,14 +116,10 @@ def gives_reason(text: str, given: str = "") -> bool:
         word = m.group(1).lower()
         if _same_cause(word, given):
             continue
-        before, after = text[max(0, m.start() - 24): m.start()], text[m.end(): m.end() + 40]
-        rule, rule_after = _NOT_CAUSE.get(word), _NOT_CAUSE_AFTER.get(word)
-        if word == "тому":
-            if rule is not None and rule.search(before):
-                continue
-        elif rule is not None and rule.search(after):
+        before, after = _NOT_CAUSE.get(word, (None, None))
+        if before is not None and before.search(text[max(0, m.start() - 24): m.start()]):
             continue
-        if rule_after is not None and rule_after.search(after):
+        if after is not None and after.search(text[m.end(): m.end() + 40]):
             continue
         return True
     return False
@@ -284,10 +281,11 @@ def asked_types(question: str) -> set[str]:
     return {asked_type(part) for part in _SECOND_ASK.split(question) if part.strip()}
 
 
-def kinds_in(text: str) -> set[str]:
+def kinds_in(text: str, question: str = "") -> set[str]:
     """The kinds of item a sentence holds: "money", "percent", "count" (a number that is not
     a date, a year, money or a percentage), with "area", "length", "mass" or "volume" where a unit
-    of that measure follows it, "date", "person" (a name or a quoted title).
+    of that measure follows it, "date", "person" (a name or a quoted title), "reason" (a cause word
+    other than the ``question``'s own: :func:`gives_reason`).
 
     >>> sorted(kinds_in("29 квітня уклали угоду на 7,08 млн грн."))
     ['date', 'money']
@@ -329,7 +327,7 @@ def kinds_in(text: str) -> set[str]:
         kinds.add("count")
     if _NAME.search(text):
         kinds.add("person")
-    if gives_reason(text):
+    if gives_reason(text, question):
         kinds.add("reason")
     return kinds
 
@@ -384,10 +382,7 @@ def novel_kinds(question: str, text: str) -> set[str]:
         return "x" if mention_score(m.group().strip("«»\""), index) >= 0.5 else m.group()
 
     rest = _NAME.sub(name, _MONTH.sub(month, _NUMBER.sub(number, text)))
-    kinds = kinds_in(rest)
-    if "reason" in kinds and not gives_reason(rest, question):
-        kinds.discard("reason")  # its only cause word is the question's own ("Яка причина ...?")
-    return kinds
+    return kinds_in(rest, question)  # a cause word the question writes ("Яка причина ...?") is no answer
 
 
 def type_satisfied(kind: str, text: str, question: str = "", role: bool = True) -> bool:

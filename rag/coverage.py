@@ -16,7 +16,7 @@ from importlib import resources
 from typing import Iterable, Mapping
 
 from rag.glossary import Abbreviation, lookup, written_out_in
-from rag.names import morph
+from rag.names import parses
 
 _TOKEN = re.compile(r"[\w’'-]+", re.UNICODE)
 _INFLECTED_NUMBER = re.compile(r"^(\d+)(?:-?[а-яіїєґ’']{1,8})?$")
@@ -128,7 +128,7 @@ def _agrees(adjective: str, word: str) -> bool:
     >>> _agrees("Державна", "міграційна"), _agrees("Національного", "банку"), _agrees("Годований", "виборцям")
     (True, True, False)
     """
-    first, second = (morph().parse(w.lower().replace("’", "'").replace("ʼ", "'")) for w in (adjective, word))
+    first, second = parses(adjective), parses(word)
     for a in first:
         if "ADJF" not in a.tag.grammemes:
             continue

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable
+from typing import Any, Iterable
 
 from rapidfuzz import fuzz, process
 from translitua import translit
@@ -71,6 +71,12 @@ def morph():  # type: ignore[no-untyped-def]
 _PROPER = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
 
 
+def parses(word: str) -> list[Any]:
+    """pymorphy3's readings of ``word``, lower-cased, with its apostrophe written as the Ukrainian
+    dictionary writes it (ASCII: "Об’єднана" and "Обʼєднана" are read as "об'єднана")."""
+    return morph().parse(word.lower().replace("’", "'").replace("ʼ", "'"))
+
+
 @lru_cache(maxsize=20_000)
 def is_ordinary_adjective(word: str) -> bool:
     """Is a capitalised Cyrillic ``word`` an ordinary adjective of the dictionary (every reading an
@@ -83,10 +89,10 @@ def is_ordinary_adjective(word: str) -> bool:
     """
     if not _CYRILLIC.search(word):
         return False
-    parses = morph().parse(word.lower().replace("’", "'").replace("ʼ", "'"))
+    readings = parses(word)
     # a toponym's adjective ("Одеській", "Полтавського") names its place: read as a name
-    return bool(parses) and all(p.is_known and "ADJF" in p.tag.grammemes and not p.tag.grammemes & _PROPER
-                                and not _ADJECTIVE.search(p.normal_form) for p in parses)
+    return bool(readings) and all(p.is_known and "ADJF" in p.tag.grammemes and not p.tag.grammemes & _PROPER
+                                  and not _ADJECTIVE.search(p.normal_form) for p in readings)
 
 
 @lru_cache(maxsize=200_000)
