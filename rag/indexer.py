@@ -43,7 +43,7 @@ OnResult = Callable[[FileResult], None]
 
 # Bump when cleaning, chunking or the stored payload change: articles indexed by an older
 # pipeline are then re-indexed instead of being skipped as unchanged.
-PIPELINE_VERSION = 4  # 4: no sentence end inside a bracket closed soon after
+PIPELINE_VERSION = 5  # 4: no sentence end inside a bracket closed soon after; 5: apostrophe words get their lemmas in the name terms
 
 
 @dataclass

@@ -103,11 +103,11 @@ def word_forms(word: str) -> frozenset[str]:
     >>> sorted(word_forms("Нафтогазу"))[:2]
     ['naftohaz', 'naftohazu']
     """
-    low = word.lower().replace("'", "’").replace("ʼ", "’")
+    low = word.lower()
     if not _CYRILLIC.search(low):
         return frozenset({fold(low)})
     forms = {low}
-    for parse in morph().parse(low)[:3]:
+    for parse in parses(low)[:3]:
         forms.add(parse.normal_form)
     for form in list(forms):
         stem = _ADJECTIVE.sub("", form)

@@ -13,3 +13,14 @@ def test_document_weights_saturate_and_query_weights_are_unit():
     assert weights[sparse.term_index("ппо")] < 4 * weights[sparse.term_index("фортиф")]
     query = sparse.encode_query("ППО і фортифікації")
     assert query.values == [1.0, 1.0] and sorted(query.indices) == query.indices
+
+
+def test_apostrophe_words_get_their_lemma_in_any_apostrophe():
+    # pymorphy3's dictionary writes the ASCII apostrophe; the typographic one used to miss the lemma
+    # (and split "Дар’я" into a spurious "дар" reading)
+    from rag.names import word_forms
+
+    for apostrophe in ("’", "'", "ʼ"):
+        assert "marinka" in word_forms(f"Мар{apostrophe}їнці")
+        assert word_forms(f"Дар{apostrophe}я") == {"daria"}
+    assert sparse.name_terms("у Мар’їнці") == sparse.name_terms("in Marinka")
