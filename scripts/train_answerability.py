@@ -76,14 +76,13 @@ def archive_examples(service: RagService, collection: str) -> tuple[list[list[fl
 
 
 def squad2_examples(service: RagService, shared: Path, n: int) -> tuple[list[list[float]], list[int], list[str]]:
-    data = json.loads((shared / "qa" / "squad2-en-sample" / "train-v2.0-sample.json").read_text(encoding="utf-8"))
-    answerable, impossible, contexts = [], [], {}
-    for article in data["data"]:
-        for p_i, paragraph in enumerate(article["paragraphs"]):
-            name = f"squad2_{len(contexts):04d}.txt"
-            contexts[name] = article["title"].replace("_", " ") + "\n" + paragraph["context"]
-            for qa in paragraph["qas"]:
-                (impossible if qa.get("is_impossible") else answerable).append((qa["question"], name))
+    """N answerable and N unanswerable SQuAD 2.0 questions, evenly spaced in the file's order, read
+    by the external check's own reader (:func:`evals.squad2.load`: the same paragraph files)."""
+    from evals import squad2
+
+    contexts, answerable_items, impossible_items = squad2.load(shared / "qa" / "squad2-en-sample" / "train-v2.0-sample.json")
+    answerable = [(q["question"], q["source"]) for q in answerable_items]
+    impossible = [(q["question"], q["source"]) for q in impossible_items]
     step_a, step_i = max(1, len(answerable) // n), max(1, len(impossible) // n)
     chosen = answerable[::step_a][:n] + impossible[::step_i][:n]
     needed = sorted({name for _, name in chosen})
@@ -92,10 +91,12 @@ def squad2_examples(service: RagService, shared: Path, n: int) -> tuple[list[lis
         for name in needed:
             (Path(tmp) / name).write_text(contexts[name], encoding="utf-8")
         service.ingest(sorted(Path(tmp).iterdir()), collection)
+    service.prune(needed, collection)  # paragraphs an older reader named otherwise
+    answerable_set = set(answerable)
     X, y, kinds = [], [], []  # all English
     for question, name in chosen:
         found = service.retrieve(question, collection)
-        label = (question, name) in answerable and name in {e.quote.source for e in found.evidence[:3]}
+        label = (question, name) in answerable_set and name in {e.quote.source for e in found.evidence[:3]}
         X.append(vector(found))
         y.append(int(label))
         kinds.append("squad2")
