@@ -97,20 +97,21 @@ def training_items(shared: Path, english: int, impossible: int, elsewhere: int, 
     # the English sample read as the SQuAD 2.0 check reads it, in the file's order (its held-out
     # questions are those after the first ``--english`` of this shuffle: evals.squad2.scorer_training)
     texts, english_answerable, english_unanswerable = squad2.load(shared / "qa" / "squad2-en-sample" / "train-v2.0-sample.json")
-    answerable = [(q["question"], texts[q["source"]], q["start"]) for q in english_answerable]
-    spans = {q["question"]: q["end"] - q["start"] for q in english_answerable}  # for withholding every sentence that holds it
+    # each with its own answer's end (13 question texts repeat with other answers), for withholding
+    # every sentence that holds it; the shuffle below permutes by length alone, so the items are as before
+    answerable = [(q["question"], texts[q["source"]], q["start"], q["end"]) for q in english_answerable]
     unanswerable = [(q["question"], texts[q["source"]]) for q in english_unanswerable]
     contexts = list(texts.values())
     rng.shuffle(answerable)
     if impossible or elsewhere:
         rng.shuffle(unanswerable)
-    items = answerable_items(answerable[:english], rng)
+    items = answerable_items([(q, c, at) for q, c, at, _ in answerable[:english]], rng)
     items += unanswered_items(unanswerable[:impossible], rng)
     # answerable questions asked of another paragraph: the archive's hard case of a near article
-    items += unanswered_items([(q, rng.choice(contexts)) for q, _, _ in answerable[english:english + elsewhere]], rng)
+    items += unanswered_items([(q, rng.choice(contexts)) for q, _, _, _ in answerable[english:english + elsewhere]], rng)
     # the same questions as the answerable items, without their answer: the gold must beat "none"
     # and "none" the paragraph's other sentences
-    items += withheld_items([(q, c, at, at + spans[q]) for q, c, at in answerable[:withheld]], rng)
+    items += withheld_items(answerable[:withheld], rng)
     paragraphs, questions = load_squad(shared / "qa" / "squad-uk-mini" / "squad-train-v1.1-uk-mini.json")
     covered = {q["source"] for q in sampled(questions, SQUAD_SAMPLE)}
     outside = [q for q in questions if q["source"] not in covered]
