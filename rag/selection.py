@@ -12,11 +12,14 @@ sentence's share of the cross-encoder's softmax over the question's evidence
 blended half and half with the plain model's, which keeps the seeds' citations); without it the
 model trained without that signal decides (``rag/data/selection-plain.json``). A sentence after the first is cited only when the
 model gives it at least ``second`` (the file's threshold) times the first's probability, a near
-tie: a second quote costs citation precision whenever it does not answer.
+tie: a second quote costs citation precision whenever it does not answer. One exception: a
+question that asks what someone said, whose first citation is no speech, also cites the best
+sentence that is (:func:`with_speech`).
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Sequence
 
@@ -111,6 +114,66 @@ def choose(question: str, evidence: Sequence[Evidence], k: int = 3, model: Model
             break
         if not any(_overlap(evidence[i], c) for c in chosen):
             chosen.append(evidence[i])
+    return with_speech(question, chosen, [evidence[i] for i in order], k)
+
+
+# a question that asks what someone said or how they put it ("What did X say about ...?", "Як X
+# описала ...?"): its answer is speech. Not "who said" (a person) nor "when did X say" (a date):
+# only a question that asks for no kind of item (rag.answerability.asked_type)
+_SPEECH_ASK = re.compile(r"^\s*(?:\S+\s+){0,2}?(?:what|how|що|як|чим|про що)\b.*?\b("
+                         r"say|said|says|tell|told|describ\w*|call(?:ed|s)? (?:on|for)|claim\w*|argu\w*|"
+                         r"warn\w*|promis\w*|admit\w*|explain\w*|put it|"
+                         r"сказа\w*|каже|заяви\w*|заявля\w*|зазначи\w*|зазнача\w*|наголоси\w*|наголошу\w*|"
+                         r"поясни\w*|поясню\w*|"
+                         r"описа\w*|опису\w*|назвав|назвала|назвали|розповіл\w*|розповів|розповіда\w*|пообіця\w*|"
+                         r"попереди\w*|визнав|визнала|визнали|визнає|стверджу\w*|переконан\w*)\b", re.IGNORECASE)
+# direct speech (a sentence that opens a quotation it does not close, or five words or more in quotation
+# marks: a title is mostly shorter), a reporting verb or phrase, or the first or second person (in a
+# news report, someone speaking: an interview's answers carry no marks)
+_SPEECH = re.compile(r"^\W*[«„“\"][^»“”\"]*$|[«„“\"](?:[^«»„“”\"\w]*\w+\b){5}[^«»„“”\"]*[»“”\"]|"
+                     r"(?<!\w)(сказа\w*|каже|заяви\w*|заявля\w*|зазначи\w*|зазнача\w*|наголоси\w*|наголошу\w*|"
+                     r"поясни\w*|повідоми\w*|підкресли\w*|додав|додала|додали|додає|додають|розповіл\w*|розповів|"
+                     r"вважа\w*|переконан\w*|заклика\w*|"
+                     r"висловив\w*|висловил\w*|запевни\w*|пообіця\w*|нагада\w*|зауважи\w*|попереди\w*|"
+                     r"за словами|на думку|said|says|told|according to|stated|added|noted|stressed|believes?|urged|"
+                     r"called on|warned|promised)(?!\w)|"
+                     r"(?<!\w)(?:я|мене|мені|мною|ми|нас|нам|нами|мій|мо[яєїю]\w*|наш\w*|ви|вас|вам|вами|ваш\w*|"
+                     r"(?-i:I|[Ww]e|us|[Oo]ur|[Mm]y|[Yy]ou|[Yy]our))(?!\w)",  # "US" is a country: case kept
+                     re.IGNORECASE)
+
+
+def asks_speech(question: str) -> bool:
+    """Does ``question`` ask what someone said, or how they put it?
+
+    >>> [asks_speech(q) for q in ("What did the minister say about the war?", "Як Олеся описала Майдан?",
+    ...                           "Who said the war would end?", "When did he say it?", "How much did it cost?")]
+    [True, True, False, False, False]
+    """
+    return not asked_type(question) and bool(_SPEECH_ASK.search(question))
+
+
+def is_speech(text: str) -> bool:
+    """Is ``text`` direct speech or reported speech?
+
+    >>> [is_speech(t) for t in ("«Майдан дав нам ті зернятка», — пояснила вона.", "Він вважає, що це помилка.",
+    ...                         "Сьогодні прапор є визначальним для нас.", "Я маю на увазі гріх.",
+    ...                         '"Зброя має зайняти нішу.',
+    ...                         "Прем'єр закликав Штати до підтримки Києва.", "Моїм завданням бачу вступ.",
+    ...                         "«Укрзалізниця» оголосила тендер.",
+    ...                         "23 жовтня в Сімферополі виступив письменник з виставою «Прощання з папером».")]
+    [True, True, True, True, True, True, True, False, False]
+    """
+    return bool(_SPEECH.search(text))
+
+
+def with_speech(question: str, chosen: list[Evidence], ranked_evidence: Sequence[Evidence], k: int) -> list[Evidence]:
+    """``chosen``, and where ``question`` asks what someone said (:func:`asks_speech`) but the
+    first citation is no speech, the best-ranked sentence that is (:func:`is_speech`) beside it."""
+    if not chosen or len(chosen) >= k or not asks_speech(question) or is_speech(chosen[0].cited.text):
+        return chosen
+    for e in ranked_evidence:
+        if is_speech(e.cited.text) and not any(_overlap(e, c) for c in chosen):
+            return [*chosen, e]
     return chosen
 
 

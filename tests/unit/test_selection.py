@@ -74,3 +74,28 @@ def test_each_part_of_a_two_article_question_gets_its_best_sentence_from_an_arti
     same = S.choose_for_parts(q, whole, [parts[0], parts[0]], k=3)
     assert [e.quote.source for e in same] == [e.quote.source for e in S.choose(q, whole, k=3)]
     assert S.choose_for_parts(q, whole, (), k=3) == S.choose(q, whole, k=3)
+
+
+SPEECH = ("Письменниця Олена Іваненко виступила у Львові 23 жовтня. "
+          "«Місто змінилося на краще, люди стали спокійнішими», — сказала вона. "
+          "Вистава тривала дві години.")
+
+
+def sp(start, end, rank):
+    return Evidence(quote=make_quote("b.txt", SPEECH, start, end), title="T", score=rank, meta={"rank_score": rank})
+
+
+def test_a_question_of_what_someone_said_cites_speech_beside_a_first_sentence_that_is_none():
+    first, said, other = sp(0, 56, 0.70), sp(57, 125, 0.55), sp(126, 153, 0.50)
+    assert said.quote.text.startswith("«Місто") and other.quote.text.startswith("Вистава")
+    rank_only = Model(("rank",), (0.0,), (1.0,), (10.0,), -5.0, 0.9)  # the first well ahead: one citation
+    assert S.choose("Where did Olena Ivanenko perform?", [first, said, other], k=3, model=rank_only) == [first]
+    for question in ("What did Olena Ivanenko say about the city?", "Як Олена Іваненко описала місто?"):
+        assert S.choose(question, [first, said, other], k=3, model=rank_only) == [first, said]
+    # the first citation is itself speech: nothing added; nor when only one citation is allowed
+    said_first, first_after = sp(57, 125, 0.9), sp(0, 56, 0.5)
+    assert S.choose("What did Olena Ivanenko say about the city?", [said_first, first_after, other], k=3,
+                    model=rank_only) == [said_first]
+    assert S.choose("What did Olena Ivanenko say about the city?", [first, said, other], k=1, model=rank_only) == [first]
+    # who said it asks for a person, not for the speech
+    assert S.choose("Who said the city had changed?", [first, said, other], k=3, model=rank_only) == [first]
