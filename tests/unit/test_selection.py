@@ -96,6 +96,13 @@ def test_a_question_of_what_someone_said_cites_speech_beside_a_first_sentence_th
     said_first, first_after = sp(57, 125, 0.9), sp(0, 56, 0.5)
     assert S.choose("What did Olena Ivanenko say about the city?", [said_first, first_after, other], k=3,
                     model=rank_only) == [said_first]
-    assert S.choose("What did Olena Ivanenko say about the city?", [first, said, other], k=1, model=rank_only) == [first]
+    assert S.choose("What did Olena Ivanenko say about the city?", [first, said, other], k=1,
+                    model=rank_only) == [first]
+    # a speech sentence already among the citations: no other is added
+    text = "Письменниця виступила у Львові. «Місто змінилося», — сказала вона. Вона додала, що повернеться."
+    a, b, c = (Evidence(quote=make_quote("c.txt", text, x, y), title="T", score=r, meta={"rank_score": r})
+               for x, y, r in ((0, 31, 0.70), (32, 66, 0.55), (67, 95, 0.10)))
+    gentle = Model(("rank",), (0.0,), (1.0,), (1.0,), 0.0, 0.9)  # the second a near tie, the third not
+    assert S.choose("What did she say about the city?", [a, b, c], k=3, model=gentle, second=0.94) == [a, b]
     # who said it asks for a person, not for the speech
     assert S.choose("Who said the city had changed?", [first, said, other], k=3, model=rank_only) == [first]
