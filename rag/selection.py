@@ -117,6 +117,10 @@ def choose(question: str, evidence: Sequence[Evidence], k: int = 3, model: Model
     return with_speech(question, chosen, [evidence[i] for i in order], k)
 
 
+# verbs of saying, as a Ukrainian sentence or question writes them: past stems (with -в, -ла, -ли,
+# -ло) and present forms; the question and the sentence each add their own
+_SAYING_PAST = "сказа|заяви|зазначи|наголоси|поясни|розпові|пообіця|попереди|відпові|прокоментува|написа|заклика"
+_SAYING_NOW = "каже|кажуть|заявляє|заявляють|зазначає|наголошує|пояснює|розповідає"
 # a question that asks what someone said or how they put it ("What did X say about ...?", "Як X
 # описала ...?"): its answer is speech. Not "who said" (a person) nor "when did X say" (a date):
 # only a question that asks for no kind of item (rag.answerability.asked_type). An English verb must
@@ -126,9 +130,8 @@ _SPEECH_ASK = re.compile(
     r"^\s*(?:[^?]*?,\s*)?(?:\S+\s+){0,2}?(?:what|how|що|як|чим|про що)\b.*?(?:"
     r"\b(?:did|does|do|has|have|had|will|would)\b.*?\b(?:say|tell|describe|claim|argue|warn|promise|admit|explain|"
     r"write|respond|reply|answer|comment|call (?:on|for)|put it)\b|"
-    r"(?<!\w)(?:(?:сказа|заяви|зазначи|наголоси|поясни|описа|розпові|пообіця|обіця|попереди|відпові|прокоментува|"
-    r"написа|стверджува|заклика)(?:в|ла|ли|ло)|каже|кажуть|заявляє|заявляють|зазначає|наголошує|пояснює|описує|"
-    r"розповідає|стверджує|стверджують|обіцяє|відповідає|коментує|пише)(?!\w))", re.IGNORECASE)
+    r"(?<!\w)(?:(?:" + _SAYING_PAST + r"|описа|обіця|стверджува)(?:в|ла|ли|ло)|" + _SAYING_NOW +
+    r"|описує|стверджує|стверджують|обіцяє|відповідає|коментує|пише)(?!\w))", re.IGNORECASE)
 _APOSTROPHE_OR_WORD = r"\w'’ʼ"
 # direct speech (a sentence that opens a quotation it does not close, or a quotation of five words or
 # more that holds a punctuation mark or is followed by a comma or dash: a title is mostly shorter and
@@ -139,9 +142,8 @@ _SPEECH = re.compile(
     r"(?<!\w)[«„“\"](?=[^«»„“”\"]*[,.!?;:…—–][^«»„“”\"]*[»“”\"]|[^«»„“”\"]*[»“”\"]\s*[,—–-])"
     r"(?:[^«»„“”\"\w]*\w+\b){5}[^«»„“”\"]*[»“”\"]|"
     r"(?<![" + _APOSTROPHE_OR_WORD + r"])(?:"
-    r"(?:сказа|заяви|зазначи|наголоси|поясни|повідоми|підкресли|дода|розпові|заклика|вислови|"
-    r"запевни|пообіця|зауважи|попереди|відпові|прокоментува|написа)(?:в|ла|ли|ло)|каже|кажуть|заявляє|заявляють|"
-    r"зазначає|наголошує|пояснює|повідомляє|підкреслює|додає|розповідає|вважає|вважають|переконаний|переконана|"
+    r"(?:" + _SAYING_PAST + r"|повідоми|підкресли|дода|вислови|запевни|зауважи)(?:в|ла|ли|ло)|" + _SAYING_NOW +
+    r"|повідомляє|підкреслює|додає|вважає|вважають|переконаний|переконана|"
     r"переконані|за словами|на думку|said|says|told|stated|noted|stressed|urged|called on|warned|promised|"
     # the first or second person ("US" is a country and "I" a numeral in "I квартал", "Петро I": case kept)
     r"я|мене|мені|мною|ми|нас|нам|нами|мій|моя|моє|мої|мого|моєї|моєму|моїй|моїм|моїми|моїх|мою|"
