@@ -36,7 +36,7 @@ from rag.errors import LLMError
 from rag.evidence import term_overlap
 from rag.llm.base import Message
 from rag.logistic import Model, packaged
-from rag.names import ORDINARY_ENGLISH, TextIndex, is_ordinary_adjective, mention_score, morph, name_words
+from rag.names import ORDINARY_ENGLISH, TextIndex, is_ordinary_adjective, mention_score, name_words, parses
 from rag.tokens import is_common_english
 from rag.types import Evidence
 
@@ -264,7 +264,7 @@ def _counts_things(question: str) -> bool:
     m = _HOW_MUCH_UK.search(question)
     if m is None or re.search(r"\b(how many|кількість)\b", question, re.IGNORECASE):
         return True
-    return any(p.tag.POS == "NOUN" and p.tag.case == "gent" for p in morph().parse(m.group(1).lower())[:2])
+    return any(p.tag.POS == "NOUN" and p.tag.case == "gent" for p in parses(m.group(1))[:2])
 
 
 _SECOND_ASK = re.compile(r",?\s+(?:and|і|й|та|а)\s+(?=(?:how|what|which|who|when|where|why|скільки|як|яку|який|яка|яке|"
@@ -339,7 +339,7 @@ _CYRILLIC_WORD = re.compile(r"[а-яіїєґ’']{3,}", re.IGNORECASE)
 def _numeral(word: str) -> bool:
     """Is ``word`` a Ukrainian numeral by pymorphy3's first parse ("четверо", "двадцять",
     "обидва"), other than "one" ("один із ...": one of many, not an amount)?"""
-    best = morph().parse(word.lower())[0]
+    best = parses(word)[0]
     return "NUMR" in best.tag and best.normal_form != "один"
 
 

@@ -52,7 +52,7 @@ def term_hints(quote: str) -> dict[str, str]:
     {'вересня': 'September', 'Києва': 'Kyiv', 'Леонід': 'Leonid', 'Кучма': 'Kuchma', 'грн': 'hryvnias'}
     """
     from rag.coverage import english_place
-    from rag.names import morph
+    from rag.names import morph, parses as readings
     from rag.verify import MONTH_NAMES, currencies, months
 
     hints: dict[str, str] = {}
@@ -77,7 +77,7 @@ def term_hints(quote: str) -> dict[str, str]:
             continue
         if not bare[:1].isupper() or opens or bare.isupper():
             continue  # abbreviations come from the glossary
-        parses = morph().parse(bare)
+        parses = readings(bare)
         if all(p.tag.POS in ("ADJF", "ADJS") for p in parses):
             continue
         # a person's name, or a word the dictionary does not know (a firm's name): transliterated, in
@@ -89,7 +89,7 @@ def term_hints(quote: str) -> dict[str, str]:
         if place:
             hints[bare] = place
             continue
-        if people or not morph().word_is_known(bare.lower()):
+        if people or not morph().word_is_known(bare.lower().replace("’", "'").replace("ʼ", "'")):
             if not people or any("nomn" in p.tag for p in people):
                 form = bare  # already a nominative ("Юлія", not the masculine lemma "Юлій")
             else:

@@ -202,3 +202,8 @@ def test_a_surname_that_is_also_an_adjective_is_still_a_name():
                      "Що означає „Приватний рів“ у колонці?"):
         entity = question_entities(question)[0]
         assert A.entity_score(entity, text, TextIndex.of([text])) == 0.0, question
+
+
+def test_words_with_a_typographic_apostrophe_are_read_by_the_dictionary():
+    assert A._numeral("п’ять") and A._numeral("дев’ятеро")
+    assert A._counts_things("Скільки об’єктів збудували?")

@@ -62,3 +62,9 @@ def test_the_questions_spelling_of_a_name_wins_over_the_transliteration():
 def test_hints_read_names_after_initials_and_keep_a_womans_name_feminine():
     hints = term_hints("Указ підписав В. Зеленський, а прибула Юлія Тимошенко і Данілов.")
     assert hints == {"Зеленський": "Zelenskyi", "Юлія": "Yuliia", "Тимошенко": "Tymoshenko", "Данілов": "Danilov"}
+
+
+def test_a_word_with_a_typographic_apostrophe_is_read_by_the_dictionary():
+    hints = term_hints("Заяву Прем’єр-міністра прочитав В’ячеслав Квітці-Основ’яненку.")
+    assert "Прем’єр-міністра" not in hints  # an ordinary noun, not a name to transliterate
+    assert hints["Квітці-Основ’яненку"] == "Kvitka-Osnovianenko" and hints["В’ячеслав"] == "Viacheslav"
