@@ -532,10 +532,10 @@ def signals(question: str, evidence: Sequence[Evidence], entities: Sequence[Enti
     sentence_index = TextIndex.of([e.quote.text for e in top3])
     sentence_scores = [float(entity_score(e, " ".join(x.quote.text for x in top3), sentence_index) or 0.0)
                        for e in entities]
-    kind = decisive_kind(question)
-    # an item of the asked kind that the question does not already give ("in 2003" is no answer
+    kinds = decisive_kinds(question)
+    # an item of an asked kind that the question does not already give ("in 2003" is no answer
     # to "when did the court rule on the 2003 sale?"), in each of the best three sentences
-    typed = [type_satisfied(kind, e.cited.text, question) for e in top3]
+    typed = [any(type_satisfied(kind, e.cited.text, question) for kind in kinds) for e in top3]
     values = {
         "score1": float(top.score),
         "rank1": rank[0],
@@ -545,7 +545,7 @@ def signals(question: str, evidence: Sequence[Evidence], entities: Sequence[Enti
         "names_min": min(scores) if scores else 1.0,
         "names_mean": sum(scores) / len(scores) if scores else 1.0,
         "names_sentence": sum(sentence_scores) / len(sentence_scores) if sentence_scores else 1.0,
-        "type_needed": float(bool(kind)),
+        "type_needed": float(bool(decisive_kind(question))),
         "type_top1": float(typed[0]),
         # the second best sentence often holds what the best one (restating the question) lacks
         "type_top2": float(any(typed[:2])),
@@ -575,6 +575,17 @@ def decisive_kind(question: str) -> str:
     """The asked kind (:func:`asked_type`) whose absence from the evidence counts against answering."""
     kind = asked_type(question)
     return "" if kind in UNCHECKED else kind
+
+
+def decisive_kinds(question: str) -> set[str]:
+    """The decisive kind of each ask of ``question`` (:func:`decisive_kind`): a question in two
+    parts is answered by an answer to either ("What fine did A impose, and how did B judge C?"
+    asks for a sum or for nothing checkable), as the reader counts it (:func:`reader_found`).
+
+    >>> sorted(decisive_kinds("What fine was imposed, and how did the board judge it?")), decisive_kinds("What fine was imposed?")
+    (['', 'money'], {'money'})
+    """
+    return {decisive_kind(part) for part in _SECOND_ASK.split(question) if part.strip()} or {decisive_kind(question)}
 
 
 def _rival_name(question: str, sentence: str) -> bool:

@@ -207,3 +207,12 @@ def test_a_surname_that_is_also_an_adjective_is_still_a_name():
 def test_words_with_a_typographic_apostrophe_are_read_by_the_dictionary():
     assert A._numeral("п’ять") and A._numeral("дев’ятеро")
     assert A._counts_things("Скільки об’єктів збудували?")
+
+
+def test_a_question_of_two_asks_is_typed_by_an_answer_to_either():
+    text = "Колегія визнала вимогу мати асфальтовий завод поруч дискримінаційною."
+    evidence = [Evidence(make_quote("a.txt", text, 0, len(text)), "T", 0.7)]
+    one = "What fine did the committee impose on the firm?"
+    two = one[:-1] + ", and how did the board judge the requirement to have an asphalt plant nearby?"
+    assert A.signals(one, evidence, [], {}, {})[0]["type_top1"] == 0.0
+    assert A.signals(two, evidence, [], {}, {})[0]["type_top1"] == 1.0
