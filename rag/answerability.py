@@ -271,14 +271,37 @@ _SECOND_ASK = re.compile(r",?\s+(?:and|і|й|та|а)\s+(?=(?:how|what|which|who
                          r"які|хто|кого|коли|де|чому|навіщо)\b)", re.IGNORECASE)
 
 
+ASK_MIN_WORDS = 4  # "Where and when did it happen?" is one ask: a bare "Where" is no question of its own
+
+
+def asks(question: str) -> list[str]:
+    """The asks a question joins at ", and <interrogative>", or ``[question]`` where any part would
+    have fewer than ``ASK_MIN_WORDS`` words (paired interrogatives, "як депутат і як голова комісії").
+
+    >>> asks("Which firm won the tender, and how much did it pay?")
+    ['Which firm won the tender', 'how much did it pay?']
+    >>> asks("Where and when did it happen?"), asks("Скільки й коли заплатили підряднику?")
+    (['Where and when did it happen?'], ['Скільки й коли заплатили підряднику?'])
+    """
+    parts = [part for part in _SECOND_ASK.split(question) if part.strip()]
+    if len(parts) < 2 or any(len(_ASK_WORD.findall(part)) < ASK_MIN_WORDS for part in parts):
+        return [question]
+    return parts
+
+
+_ASK_WORD = re.compile(r"[\w’'-]+")
+
+
 def asked_types(question: str) -> set[str]:
-    """The kinds of item each part of a question asks for ("Which councillor ..., and how much
+    """The kinds of item each ask of a question asks for (:func:`asks`; "Which councillor ..., and how much
     were they worth?" asks for a name or a description and for money: {"", "money"}).
 
-    >>> sorted(asked_types("Which firm won, and how much did it pay?")), sorted(asked_types("When was it opened?"))
+    >>> sorted(asked_types("Which firm won the tender, and how much did it pay?")), sorted(asked_types("When was it opened?"))
     (['', 'money'], ['date'])
+    >>> asked_types("Where and when did it happen?")
+    {'date'}
     """
-    return {asked_type(part) for part in _SECOND_ASK.split(question) if part.strip()}
+    return {asked_type(part) for part in asks(question)}
 
 
 def kinds_in(text: str, question: str = "") -> set[str]:
@@ -582,10 +605,15 @@ def decisive_kinds(question: str) -> set[str]:
     parts is answered by an answer to either ("What fine did A impose, and how did B judge C?"
     asks for a sum or for nothing checkable), as the reader counts it (:func:`reader_found`).
 
+    The whole question's kind is always one of them, so a part read wrongly alone adds a kind and
+    never removes one.
+
     >>> sorted(decisive_kinds("What fine was imposed, and how did the board judge it?")), decisive_kinds("What fine was imposed?")
     (['', 'money'], {'money'})
+    >>> decisive_kinds("Де і коли відбувся суд?"), decisive_kinds("Скільки й коли заплатили підряднику?")
+    ({'date'}, {'money'})
     """
-    return {decisive_kind(part) for part in _SECOND_ASK.split(question) if part.strip()} or {decisive_kind(question)}
+    return {decisive_kind(question)} | {decisive_kind(part) for part in asks(question)}
 
 
 def _rival_name(question: str, sentence: str) -> bool:

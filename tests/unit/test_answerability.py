@@ -216,3 +216,12 @@ def test_a_question_of_two_asks_is_typed_by_an_answer_to_either():
     two = one[:-1] + ", and how did the board judge the requirement to have an asphalt plant nearby?"
     assert A.signals(one, evidence, [], {}, {})[0]["type_top1"] == 0.0
     assert A.signals(two, evidence, [], {}, {})[0]["type_top1"] == 1.0
+
+
+@pytest.mark.parametrize("question, kinds", [("Where and when did it happen?", {"date"}),
+                                             ("Де і коли відбувся суд?", {"date"}),
+                                             ("Скільки й коли заплатили підряднику?", {"money"}),
+                                             ("Скільки отримав Іванов як депутат і як голова комісії?", {"amount"}),
+                                             ("How much did the city pay the firm, and when did it sign the deal?", {"money", "date"})])
+def test_paired_interrogatives_are_one_ask_and_the_whole_questions_kind_always_counts(question, kinds):
+    assert A.decisive_kinds(question) == kinds
