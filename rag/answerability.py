@@ -32,6 +32,7 @@ from rapidfuzz import fuzz
 from translitua import translit
 
 from rag.coverage import Entity, gazetteer, is_mentioned, place_stems, spelled_out
+from rag.decompose import MIN_PART_WORDS, word_count
 from rag.errors import LLMError
 from rag.evidence import term_overlap
 from rag.llm.base import Message
@@ -271,12 +272,11 @@ _SECOND_ASK = re.compile(r",?\s+(?:and|і|й|та|а)\s+(?=(?:how|what|which|who
                          r"які|хто|кого|коли|де|чому|навіщо)\b)", re.IGNORECASE)
 
 
-ASK_MIN_WORDS = 4  # "Where and when did it happen?" is one ask: a bare "Where" is no question of its own
-
-
 def asks(question: str) -> list[str]:
     """The asks a question joins at ", and <interrogative>", or ``[question]`` where any part would
-    have fewer than ``ASK_MIN_WORDS`` words (paired interrogatives, "як депутат і як голова комісії").
+    have fewer than ``MIN_PART_WORDS`` words, as :func:`rag.decompose.question_parts` requires of a
+    part ("Where and when did it happen?" is one ask: a bare "Where" is no question of its own; so is
+    "як депутат і як голова комісії").
 
     >>> asks("Which firm won the tender, and how much did it pay?")
     ['Which firm won the tender', 'how much did it pay?']
@@ -284,12 +284,9 @@ def asks(question: str) -> list[str]:
     (['Where and when did it happen?'], ['Скільки й коли заплатили підряднику?'])
     """
     parts = [part for part in _SECOND_ASK.split(question) if part.strip()]
-    if len(parts) < 2 or any(len(_ASK_WORD.findall(part)) < ASK_MIN_WORDS for part in parts):
+    if len(parts) < 2 or any(word_count(part) < MIN_PART_WORDS for part in parts):
         return [question]
     return parts
-
-
-_ASK_WORD = re.compile(r"[\w’'-]+")
 
 
 def asked_types(question: str) -> set[str]:

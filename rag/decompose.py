@@ -28,6 +28,15 @@ def _names(text: str) -> set[str]:
     return {e.text.lower() for e in question_entities(text) if not e.initial}
 
 
+def word_count(text: str) -> int:
+    """The words of ``text`` (an apostrophe or hyphen inside a word keeps it one).
+
+    >>> word_count("Where and when did it happen?"), word_count("Прем’єр-міністр прибув")
+    (6, 2)
+    """
+    return len(_WORD.findall(text))
+
+
 def question_parts(question: str, min_words: int = MIN_PART_WORDS) -> list[str]:
     """The question's parts, or ``[question]`` when it asks one thing.
 
@@ -44,7 +53,7 @@ def question_parts(question: str, min_words: int = MIN_PART_WORDS) -> list[str]:
     start = 0
     for join in _JOIN.finditer(question):
         left, right = question[start : join.start()], question[join.end() :]
-        if len(_WORD.findall(left)) < min_words or len(_WORD.findall(right)) < min_words:
+        if word_count(left) < min_words or word_count(right) < min_words:
             continue
         own_left, own_right = _names(left), _names(right)
         if own_left - own_right and own_right - own_left:

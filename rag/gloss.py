@@ -52,7 +52,7 @@ def term_hints(quote: str) -> dict[str, str]:
     {'вересня': 'September', 'Києва': 'Kyiv', 'Леонід': 'Leonid', 'Кучма': 'Kuchma', 'грн': 'hryvnias'}
     """
     from rag.coverage import english_place
-    from rag.names import morph, parses as readings
+    from rag.names import dictionary_spelling, morph, parses as readings
     from rag.verify import MONTH_NAMES, currencies, months
 
     hints: dict[str, str] = {}
@@ -89,7 +89,7 @@ def term_hints(quote: str) -> dict[str, str]:
         if place:
             hints[bare] = place
             continue
-        if people or not morph().word_is_known(bare.lower().replace("’", "'").replace("ʼ", "'")):
+        if people or not morph().word_is_known(dictionary_spelling(bare)):
             if not people or any("nomn" in p.tag for p in people):
                 form = bare  # already a nominative ("Юлія", not the masculine lemma "Юлій")
             else:

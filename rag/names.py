@@ -71,10 +71,15 @@ def morph():  # type: ignore[no-untyped-def]
 _PROPER = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
 
 
+def dictionary_spelling(word: str) -> str:
+    """``word`` lower-cased, with its apostrophe written as the Ukrainian dictionary writes it
+    (ASCII: "Об’єднана" and "Обʼєднана" -> "об'єднана")."""
+    return word.lower().replace("’", "'").replace("ʼ", "'")
+
+
 def parses(word: str) -> list[Any]:
-    """pymorphy3's readings of ``word``, lower-cased, with its apostrophe written as the Ukrainian
-    dictionary writes it (ASCII: "Об’єднана" and "Обʼєднана" are read as "об'єднана")."""
-    return morph().parse(word.lower().replace("’", "'").replace("ʼ", "'"))
+    """pymorphy3's readings of ``word`` in its dictionary spelling (:func:`dictionary_spelling`)."""
+    return morph().parse(dictionary_spelling(word))
 
 
 @lru_cache(maxsize=20_000)
